@@ -1,0 +1,73 @@
+import logging
+
+{% if cookiecutter.auth != "token" -%}
+from django.contrib.auth import password_validation, update_session_auth_hash
+{%- else -%}
+from django.contrib.auth import password_validation
+{%- endif %}
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+{%- if cookiecutter.auth != "session" %}
+from knox.models import AuthToken
+{%- endif %}
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.emails import enqueue_on_commit, send_password_changed_notice
+from accounts.fields import PasswordField
+
+logger = logging.getLogger(__name__)
+
+
+class ChangePasswordSerializer(serializers.Serializer):
+    old_password = PasswordField()
+    password = PasswordField()
+    password_confirm = PasswordField()
+
+    def validate_old_password(self, old_password):
+        if not self.context["user"].check_password(old_password):
+            raise serializers.ValidationError(_("Old password is not correct"))
+        return old_password
+
+    def validate(self, attrs):
+        if attrs["password"] != attrs["password_confirm"]:
+            raise serializers.ValidationError(
+                {"password_confirm": [_("Passwords don't match")]}
+            )
+        try:
+            password_validation.validate_password(
+                attrs["password"], user=self.context["user"]
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": error.messages}) from None
+        return attrs
+
+
+class ChangePasswordView(APIView):
+    """Change the password; the caller stays signed in, everyone else is not."""
+
+    throttle_scope = "login"
+    serializer_class = ChangePasswordSerializer
+
+    def post(self, request):
+        user = request.user
+        serializer = ChangePasswordSerializer(data=request.data, context={"user": user})
+        serializer.is_valid(raise_exception=True)
+
+        user.set_password(serializer.validated_data["password"])
+        user.save(update_fields=["password"])
+{%- if cookiecutter.auth != "token" %}
+        # Other sessions fail their password check from now on; this one is
+        # signed again with the new password so the caller stays signed in.
+        update_session_auth_hash(request, user)
+{%- endif %}
+{%- if cookiecutter.auth != "session" %}
+        other_tokens = AuthToken.objects.filter(user=user)
+        if isinstance(request.auth, AuthToken):
+            other_tokens = other_tokens.exclude(digest=request.auth.digest)
+        other_tokens.delete()
+{%- endif %}
+        enqueue_on_commit(send_password_changed_notice, user.pk)
+        logger.info("User %s changed their password", user.pk)
+        return Response({"detail": _("Password changed successfully")})

@@ -1,0 +1,26 @@
+def test_healthz_answers_without_a_database(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_answers_when_the_database_does(client, db):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_unknown_path_answers_json_404(client, db):
+    response = client.get("/api/v1/accounts/no-such-endpoint/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_schema_is_served(client, db):
+    response = client.get("/api/schema/")
+
+    assert response.status_code == 200
+    assert b"/api/v1/accounts/login/" in response.content
