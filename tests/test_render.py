@@ -62,7 +62,7 @@ def test_no_template_syntax_is_left(projects):
             if DJANGO_TEMPLATES.search(relative):
                 continue
             text = path.read_text()
-            if "{{" in text or "{%" in text or "cookiecutter" in text:
+            if "{{" in text or "{%" in text or "cookiecutter." in text:
                 leftovers.append(path)
     assert leftovers == []
 

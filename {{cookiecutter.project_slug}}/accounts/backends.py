@@ -1,7 +1,11 @@
+import logging
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import normalize_email
+
+logger = logging.getLogger(__name__)
 
 
 class LoginBackend(ModelBackend):
@@ -16,16 +20,17 @@ class LoginBackend(ModelBackend):
         login = kwargs.get("login", username)
         if login is None or password is None:
             return None
-        user_model = get_user_model()
 
         user = self.get_user_by_login(login)
         if user is None:
             # Hash the password anyway, as a failed check of a real user would.
-            user_model().set_password(password)
+            get_user_model()().set_password(password)
+            logger.info("Login failed: no account has that login")
             return None
 
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
+        logger.info("Login failed for user %s", user.pk)
         return None
 
     def get_user_by_login(self, login):

@@ -9,6 +9,7 @@ fingerprint no longer matches and the link stops working.
 """
 
 import hashlib
+import logging
 import time
 from urllib.parse import urlencode
 
@@ -17,6 +18,8 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from accounts.exceptions import BadRequest
+
+logger = logging.getLogger(__name__)
 
 INVALID_SIGNATURE = _("Invalid signature")
 SIGNATURE_EXPIRED = _("Signature expired")
@@ -67,10 +70,14 @@ class LinkSigner:
         try:
             signing.Signer(salt=self.salt).unsign(f"{value}:{signature}")
         except signing.BadSignature:
+            logger.info("Rejected a %s link for user %s", self.salt, params["user_id"])
             raise BadRequest(INVALID_SIGNATURE) from None
 
         age = time.time() - params["timestamp"]
         if age > self.max_age.total_seconds():
+            logger.info(
+                "Rejected an expired %s link for user %s", self.salt, params["user_id"]
+            )
             raise BadRequest(SIGNATURE_EXPIRED)
 
     def _signed_value(self, params, state):
