@@ -94,7 +94,8 @@ def project_python(tmp_path_factory):
             check=True,
         )
         subprocess.run(
-            [uv, "pip", "install", "--quiet", "--python", str(python), *requirements],
+            [uv, "pip", "install", "--quiet", "--compile-bytecode"]
+            + ["--python", str(python), *requirements],
             check=True,
         )
     return python
@@ -138,4 +139,3 @@ def run(python, args, cwd, env=None, timeout=900):
         f"{' '.join(map(str, args))} failed:\n{result.stdout}\n{result.stderr}"
     )
     return result
-

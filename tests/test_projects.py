@@ -10,6 +10,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "a-production-secret-key-that-is-long-enough-1234567890",
     "ALLOWED_HOSTS": "api.example.com",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
 }
 
 
@@ -47,6 +48,8 @@ def test_generated_project_checks_migrates_and_passes_its_tests(
 
 
 def test_generated_tests_pass_on_sqlite(project, project_python):
-    result = run(project_python, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    result = run(
+        project_python, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], project
+    )
 
     assert " passed" in result.stdout.splitlines()[-1]
