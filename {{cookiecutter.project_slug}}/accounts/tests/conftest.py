@@ -41,7 +41,8 @@ def client():
 
 
 @pytest.fixture
-def outbox():
+def outbox(db):
+    # The database setup empties the outbox by replacing it, so it comes first.
     return mail.outbox
 
 
