@@ -35,6 +35,7 @@ REMOVALS = {
         "accounts/templates/accounts/email/email_in_use.html",
         "accounts/tests/test_verify_email.py",
     ],
+    ("auth", "session"): ["accounts/authentication.py"],
     ("use_docker", False): [
         "Dockerfile",
         "compose.yaml",

@@ -1,4 +1,5 @@
 from django.utils import timezone
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 
 
@@ -16,3 +17,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
             auth_token.delete()
             return True
         return False
+
+
+class TokenAuthenticationScheme(KnoxTokenScheme):
+    """Describe these tokens in the API schema as knox's own."""
+
+    target_class = TokenAuthentication

@@ -36,8 +36,10 @@ class LoginBackend(ModelBackend):
     def get_user_by_login(self, login):
         """Return the user this login names, or None."""
         users = get_user_model()._default_manager
+        # Compatibility forms (fullwidth letters, say) fold as they did at sign-up.
+        login = normalize_email(login)
 {%- if cookiecutter.username_type == "username" %}
         if "@" not in login:
             return users.filter(username=login).first()
 {%- endif %}
-        return users.filter(email__iexact=normalize_email(login)).first()
+        return users.filter(email__iexact=login).first()

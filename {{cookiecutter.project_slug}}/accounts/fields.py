@@ -1,5 +1,8 @@
 """Serializer fields that accept only what a person could have typed."""
 
+import copy
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,18 +10,38 @@ from rest_framework import serializers
 
 from accounts.models import normalize_email
 
-# Django hashes at most this much of a password; anything longer is refused
-# before a validator or a hasher spends time on it.
+# Far beyond any passphrase; anything longer is refused before a validator or
+# a hasher spends time on it.
 PASSWORD_MAX_LENGTH = 4096
 
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers and booleans instead of converting them."""
+
+class TypedTextMixin:
+    """Refuse anything but a string, and characters no keyboard produces.
+
+    Numbers and booleans are refused instead of converted. NUL and lone
+    surrogate characters are refused before any validator runs, since some
+    validators query the database, which cannot store either.
+    """
+
+    default_error_messages = {
+        "null_characters": _("Null characters are not allowed."),
+        "surrogate_characters": _("Lone surrogate characters are not allowed."),
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if "\x00" in data:
+            self.fail("null_characters")
+        if LONE_SURROGATE.search(data):
+            self.fail("surrogate_characters")
         return super().to_internal_value(data)
+
+
+class StrictCharField(TypedTextMixin, serializers.CharField):
+    """A CharField that takes only text a person could have typed."""
 
 
 class PasswordField(StrictCharField):
@@ -30,16 +53,14 @@ class PasswordField(StrictCharField):
         super().__init__(write_only=True, trim_whitespace=False, **kwargs)
 
 
-class EmailField(serializers.EmailField):
-    """An email address, refused unless it is a string, stored normalised."""
+class EmailField(TypedTextMixin, serializers.EmailField):
+    """An email address, refused unless it is typed text, stored normalised."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 254)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
         return normalize_email(super().to_internal_value(data))
 
 
@@ -90,10 +111,21 @@ class SignatureField(StrictCharField):
 
 
 class StrictModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose text fields refuse anything but strings."""
+    """A ModelSerializer whose text fields refuse anything but strings.
+
+    Its fields are built from the model once per class rather than on every
+    request, and each serializer gets fresh copies of them, as the REST
+    framework does for declared fields.
+    """
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,
         models.EmailField: EmailField,
     }
+
+    def get_fields(self):
+        cls = type(self)
+        if "_built_fields" not in cls.__dict__:
+            cls._built_fields = super().get_fields()
+        return copy.deepcopy(cls._built_fields)

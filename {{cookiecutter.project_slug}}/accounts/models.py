@@ -2,7 +2,7 @@ import unicodedata
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -94,6 +94,10 @@ class User(AbstractUser):
                 violation_error_message=_("This email is already registered."),
             ),
         ]
+        # Lookups by email (email__iexact) compare UPPER() on PostgreSQL, which
+        # the constraint's LOWER() index cannot serve: without this index every
+        # login reads the whole table.
+        indexes = [models.Index(Upper("email"), name="accounts_user_email_upper")]
 
     def clean(self):
         super().clean()

@@ -8,12 +8,38 @@ many addresses gains nothing.
 
 import hashlib
 
-from rest_framework.throttling import SimpleRateThrottle
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from accounts.models import normalize_email
 
 
-class AccountRateThrottle(SimpleRateThrottle):
+class RateFromSettingsMixin:
+    """Look a scope's rate up on each request rather than once at import.
+
+    The REST framework copies DEFAULT_THROTTLE_RATES into its throttle classes
+    when they are defined, so a rate changed afterwards would be ignored.
+    """
+
+    def get_rate(self):
+        try:
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        except KeyError:
+            raise ImproperlyConfigured(
+                f"REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'] has no {self.scope!r} rate."
+            ) from None
+
+
+class ClientRateThrottle(RateFromSettingsMixin, ScopedRateThrottle):
+    """Limit the requests of one client address, or one signed-in user.
+
+    The address is REMOTE_ADDR, or the one the last trusted proxy saw when
+    REST_FRAMEWORK["NUM_PROXIES"] says how many proxies stand in front.
+    """
+
+
+class AccountRateThrottle(RateFromSettingsMixin, SimpleRateThrottle):
     """Limit requests that name one account, whoever sends them."""
 
     def __init__(self):
@@ -33,6 +59,7 @@ class AccountRateThrottle(SimpleRateThrottle):
         value = data.get(view.account_field) if hasattr(data, "get") else None
         if not isinstance(value, str) or not value.strip():
             return None
+        # Every spelling of one address (case, compatibility forms) is one account.
         account = normalize_email(value).casefold()
         return self.cache_format % {
             "scope": self.scope,

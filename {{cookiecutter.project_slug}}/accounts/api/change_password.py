@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 {%- endif %}
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 {%- if cookiecutter.auth != "session" %}
 from knox.models import AuthToken
 {%- endif %}
@@ -14,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.responses import DetailSerializer
 from accounts.emails import enqueue_on_commit, send_password_changed_notice
 from accounts.fields import PasswordField
 
@@ -25,12 +27,13 @@ class ChangePasswordSerializer(serializers.Serializer):
     password = PasswordField()
     password_confirm = PasswordField()
 
-    def validate_old_password(self, old_password):
-        if not self.context["user"].check_password(old_password):
-            raise serializers.ValidationError(_("Old password is not correct"))
-        return old_password
-
     def validate(self, attrs):
+        # Checked only once every field is valid, so that a request refused
+        # for its shape (an over-long password, say) costs no hashing.
+        if not self.context["user"].check_password(attrs["old_password"]):
+            raise serializers.ValidationError(
+                {"old_password": [_("Old password is not correct")]}
+            )
         if attrs["password"] != attrs["password_confirm"]:
             raise serializers.ValidationError(
                 {"password_confirm": [_("Passwords don't match")]}
@@ -50,6 +53,7 @@ class ChangePasswordView(APIView):
     throttle_scope = "login"
     serializer_class = ChangePasswordSerializer
 
+    @extend_schema(responses=DetailSerializer)
     def post(self, request):
         user = request.user
         serializer = ChangePasswordSerializer(data=request.data, context={"user": user})
@@ -57,10 +61,15 @@ class ChangePasswordView(APIView):
 
         user.set_password(serializer.validated_data["password"])
         user.save(update_fields=["password"])
-{%- if cookiecutter.auth != "token" %}
+{%- if cookiecutter.auth == "session" %}
         # Other sessions fail their password check from now on; this one is
         # signed again with the new password so the caller stays signed in.
         update_session_auth_hash(request, user)
+{%- elif cookiecutter.auth == "session+token" %}
+        if not isinstance(request.auth, AuthToken):
+            # Other sessions fail their password check from now on; this one
+            # is signed again with the new password so the caller stays in.
+            update_session_auth_hash(request, user)
 {%- endif %}
 {%- if cookiecutter.auth != "session" %}
         other_tokens = AuthToken.objects.filter(user=user)

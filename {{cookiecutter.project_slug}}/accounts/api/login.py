@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 {%- endif %}
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 {%- if cookiecutter.auth != "session" %}
 from knox.models import AuthToken
 {%- endif %}
@@ -18,6 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.responses import DetailSerializer{% if cookiecutter.auth != "session" %}, LoginResponseSerializer{% endif %}
 from accounts.exceptions import BadRequest
 from accounts.fields import LoginField, PasswordField
 
@@ -43,6 +45,7 @@ class LoginView(APIView):
     account_field = "login"
     serializer_class = LoginSerializer
 
+    @extend_schema(responses={% if cookiecutter.auth != "session" %}LoginResponseSerializer{% else %}DetailSerializer{% endif %})
     def post(self, request):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -80,6 +83,7 @@ class LogoutView(APIView):
     serializer_class = LogoutSerializer
 {%- endif %}
 
+    @extend_schema({% if cookiecutter.auth == "session" %}request=None, {% endif %}responses=DetailSerializer)
     def post(self, request):
         user = request.user
 {%- if cookiecutter.auth != "session" %}

@@ -25,6 +25,15 @@ class ProfileSerializer(StrictModelSerializer):
         ]
         read_only_fields = ["id", "email"]
 
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        # Write only these columns: saving every field would put back the
+        # password and is_active read at the start of the request, undoing a
+        # password change or a deactivation made meanwhile.
+        instance.save(update_fields=list(validated_data))
+        return instance
+
 
 class ProfileView(generics.RetrieveUpdateAPIView):
     """Show and update the signed-in user; POST updates as PUT does."""

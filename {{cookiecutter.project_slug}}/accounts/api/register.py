@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -70,6 +71,7 @@ class RegisterView(APIView):
     throttle_scope = "register"
     serializer_class = RegisterSerializer
 
+    @extend_schema(responses={201: ProfileSerializer})
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
         validate_or_raise(serializer)

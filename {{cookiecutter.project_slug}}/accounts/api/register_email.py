@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 {%- endif %}
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 {%- if cookiecutter.register_email_verification %}
 from rest_framework.permissions import AllowAny
@@ -13,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.responses import DetailSerializer
 from accounts.emails import (
     enqueue_on_commit,
     send_email_changed_notice,
@@ -120,6 +122,7 @@ class RegisterEmailView(APIView):
     account_field = "email"
     serializer_class = RegisterEmailSerializer
 
+    @extend_schema(responses=DetailSerializer)
     def post(self, request):
         serializer = RegisterEmailSerializer(
             data=request.data, context={"user": request.user}
@@ -153,6 +156,7 @@ class VerifyEmailView(APIView):
     throttle_scope = "link"
     serializer_class = VerifyEmailSerializer
 
+    @extend_schema(responses=DetailSerializer)
     def post(self, request):
         serializer = VerifyEmailSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.tasks import task
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 {%- if cookiecutter.auth != "session" %}
 from knox.models import AuthToken
 {%- endif %}
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import validate_or_raise
+from accounts.api.responses import DetailSerializer
 from accounts.backends import LoginBackend
 from accounts.emails import (
     enqueue_on_commit,
@@ -72,6 +74,7 @@ class SendResetPasswordLinkView(APIView):
     account_field = "login"
     serializer_class = SendResetPasswordLinkSerializer
 
+    @extend_schema(responses=DetailSerializer)
     def post(self, request):
         serializer = SendResetPasswordLinkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -96,6 +99,7 @@ class ResetPasswordView(APIView):
     throttle_scope = "link"
     serializer_class = ResetPasswordSerializer
 
+    @extend_schema(responses=DetailSerializer)
     def post(self, request):
         serializer = ResetPasswordSerializer(data=request.data)
         validate_or_raise(serializer)

@@ -4,11 +4,13 @@ from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.responses import DetailSerializer
 from accounts.backends import LoginBackend
 from accounts.emails import enqueue_on_commit, send_message
 from accounts.exceptions import BadRequest
@@ -55,6 +57,7 @@ class VerifyRegistrationView(APIView):
     throttle_scope = "link"
     serializer_class = VerifyRegistrationSerializer
 
+    @extend_schema(responses=DetailSerializer)
     def post(self, request):
         serializer = VerifyRegistrationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -98,6 +101,7 @@ class ResendVerificationView(APIView):
     account_field = "login"
     serializer_class = ResendVerificationSerializer
 
+    @extend_schema(responses=DetailSerializer)
     def post(self, request):
         serializer = ResendVerificationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -42,6 +42,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'user',
                 'verbose_name_plural': 'users',
                 'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='accounts_user_email_ci_unique', violation_error_message='This email is already registered.')],
+                'indexes': [models.Index(django.db.models.functions.text.Upper('email'), name='accounts_user_email_upper')],
             },
             managers=[
                 ('objects', accounts.models.UserManager()),

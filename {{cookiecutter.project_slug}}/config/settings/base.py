@@ -53,6 +53,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# API paths end in "/"; a path without it is a 404, never a redirect that
+# would drop a POST body.
+APPEND_SLASH = False
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -164,10 +167,15 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # With no trusted proxy X-Forwarded-For is ignored, so forging it gains nothing.
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.ScopedRateThrottle",
+        "accounts.throttling.ClientRateThrottle",
         "accounts.throttling.AccountRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
@@ -177,7 +185,6 @@ REST_FRAMEWORK = {
         "send_mail": env("THROTTLE_SEND_MAIL", default="10/hour"),
         "send_mail_account": env("THROTTLE_SEND_MAIL_ACCOUNT", default="5/hour"),
         "link": env("THROTTLE_LINK", default="30/min"),
-        "user": env("THROTTLE_USER", default="120/min"),
     },
 }
 

@@ -1,0 +1,184 @@
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from accounts.tests.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/accounts/"
+LOGIN_URL = f"{API}login/"
+WRONG_PASSWORD = "not the Passphrase 0"
+
+# A body for each endpoint anyone may call.
+PUBLIC_REQUESTS = {
+    "register": {"email": "bob@example.com", "password": PASSWORD},
+{%- if cookiecutter.register_verification %}
+    "verify-registration": {"user_id": "1", "timestamp": 1, "signature": "abc"},
+    "resend-verification": {"login": "ann@example.com"},
+{%- endif %}
+{%- if cookiecutter.reset_password %}
+    "send-reset-password-link": {"login": "ann@example.com"},
+    "reset-password": {
+        "user_id": "1",
+        "timestamp": 1,
+        "signature": "abc",
+        "password": PASSWORD,
+    },
+{%- endif %}
+    "login": {"login": "ann@example.com", "password": WRONG_PASSWORD},
+{%- if cookiecutter.register_email_verification %}
+    "verify-email": {
+        "user_id": "1",
+        "email": "new@example.com",
+        "timestamp": 1,
+        "signature": "abc",
+    },
+{%- endif %}
+}
+{%- if cookiecutter.register_verification or cookiecutter.reset_password %}
+MAIL_ENDPOINTS = [
+{%- if cookiecutter.register_verification %}
+    "resend-verification",
+{%- endif %}
+{%- if cookiecutter.reset_password %}
+    "send-reset-password-link",
+{%- endif %}
+]
+{%- endif %}
+
+
+def throttling(trusted_proxies=0, **rates):
+    """Return a settings override with these rates; other scopes stay generous."""
+    framework = settings.REST_FRAMEWORK
+    generous = dict.fromkeys(framework["DEFAULT_THROTTLE_RATES"], "1000/min")
+    return override_settings(
+        REST_FRAMEWORK={
+            **framework,
+            "NUM_PROXIES": trusted_proxies,
+            "DEFAULT_THROTTLE_RATES": {**generous, **rates},
+        }
+    )
+
+
+def log_in(client, login, password=WRONG_PASSWORD, **headers):
+    return client.post(LOGIN_URL, {"login": login, "password": password}, **headers)
+
+
+@pytest.mark.parametrize("endpoint", PUBLIC_REQUESTS)
+def test_every_public_endpoint_is_throttled(client, endpoint):
+    url = f"{API}{endpoint}/"
+    body = PUBLIC_REQUESTS[endpoint]
+
+    with throttling(register="1/min", login="1/min", send_mail="1/min", link="1/min"):
+        client.post(url, body)
+        response = client.post(url, body)
+
+    assert response.status_code == 429
+
+
+@throttling(login="3/min")
+def test_requests_above_the_limit_get_429_with_retry_after(client):
+    for number in range(3):
+        assert log_in(client, f"user{number}@example.com").status_code == 400
+
+    response = log_in(client, "user3@example.com")
+
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"
+    assert "throttled" in response.json()["detail"]
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+@throttling(login_account="3/min")
+def test_account_limit_holds_across_client_addresses(client, user):
+    for number in range(3):
+        log_in(client, user.email, REMOTE_ADDR=f"10.0.0.{number}")
+
+    response = log_in(client, user.email, PASSWORD, REMOTE_ADDR="10.0.0.9")
+
+    assert response.status_code == 429
+
+
+@throttling(login_account="3/min")
+def test_account_limit_counts_every_spelling_of_an_email_as_one(client, user):
+    spellings = ["ann@example.com", "ANN@Example.COM", "\uff41\uff4e\uff4e@example.com"]
+    for login in spellings:
+        log_in(client, login)
+
+    response = log_in(client, user.email, PASSWORD)
+
+    assert response.status_code == 429
+
+
+@throttling(login_account="3/min")
+def test_account_limit_leaves_other_accounts_alone(client, user):
+    other = make_user("bob@example.com")
+    for _ in range(3):
+        log_in(client, user.email)
+
+    response = log_in(client, other.email, PASSWORD)
+
+    assert response.status_code == 200
+
+
+@throttling(login_account="3/min")
+def test_successful_login_does_not_reset_another_accounts_count(client, user):
+    other = make_user("bob@example.com")
+    for _ in range(3):
+        log_in(client, user.email)
+
+    assert log_in(client, other.email, PASSWORD).status_code == 200
+    response = log_in(client, user.email, PASSWORD)
+
+    assert response.status_code == 429
+{%- if cookiecutter.register_verification or cookiecutter.reset_password %}
+
+
+@pytest.mark.parametrize("endpoint", MAIL_ENDPOINTS)
+@throttling(send_mail_account="2/hour")
+def test_mail_endpoints_limit_each_account_across_client_addresses(
+    client, user, outbox, endpoint
+):
+    url = f"{API}{endpoint}/"
+    for number in range(2):
+        client.post(url, {"login": user.email}, REMOTE_ADDR=f"10.0.0.{number}")
+
+    response = client.post(url, {"login": user.email}, REMOTE_ADDR="10.0.0.9")
+
+    assert response.status_code == 429
+{%- endif %}
+
+
+@throttling(login="3/min")
+def test_forged_forwarded_for_header_does_not_escape_the_address_limit(client):
+    for number in range(3):
+        log_in(
+            client,
+            f"user{number}@example.com",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+
+    response = log_in(client, "user3@example.com", HTTP_X_FORWARDED_FOR="198.51.100.99")
+
+    assert response.status_code == 429
+
+
+@throttling(trusted_proxies=1, login="3/min")
+def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(client):
+    for number in range(3):
+        log_in(
+            client,
+            f"user{number}@example.com",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 203.0.113.7",
+        )
+
+    limited = log_in(
+        client, "user3@example.com", HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.7"
+    )
+    other_client = log_in(
+        client, "user4@example.com", HTTP_X_FORWARDED_FOR="203.0.113.8"
+    )
+
+    assert limited.status_code == 429
+    assert other_client.status_code == 400
