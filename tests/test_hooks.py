@@ -107,6 +107,7 @@ def test_removal_table_names_only_switchable_answers():
 
 def test_paths_to_remove_follow_the_answers():
     answers = {
+        "auth": "session",
         "register_verification": False,
         "reset_password": True,
         "register_email_verification": True,
@@ -120,6 +121,7 @@ def test_paths_to_remove_follow_the_answers():
     assert "accounts/api/reset_password.py" not in paths
     assert ".github" in paths and ".gitlab-ci.yml" in paths
     assert "Dockerfile" not in paths
+    assert "accounts/authentication.py" in paths
 
 
 def test_secret_key_is_long_and_made_of_letters_and_digits():
