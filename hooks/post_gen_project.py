@@ -84,12 +84,11 @@ def write_env(root):
     (root / ".env").write_text("\n".join(lines) + "\n")
 
 
-def next_steps(answers):
-    slug = answers["project_slug"]
+def next_steps(root):
     return "\n".join(
         [
-            f"Created {slug}. Next steps:",
-            f"  cd {slug}",
+            f"Created {root}. Next steps:",
+            f"  cd {root}",
             "  uv run manage.py migrate",
             "  uv run manage.py runserver",
             "  uv run pytest",
@@ -102,7 +101,7 @@ def main():
     root = Path.cwd()
     remove_paths(root, paths_to_remove(answers))
     write_env(root)
-    print(next_steps(answers))
+    print(next_steps(root))
     return 0
 
 

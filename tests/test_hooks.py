@@ -145,5 +145,5 @@ def test_generation_prints_the_next_steps(tmp_path, capfd):
     render(tmp_path)
 
     out = capfd.readouterr().out
-    assert "cd proj" in out
+    assert f"cd {tmp_path / 'proj'}" in out
     assert "uv run manage.py migrate" in out

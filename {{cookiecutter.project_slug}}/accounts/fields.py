@@ -73,9 +73,15 @@ class LoginField(StrictCharField):
 
 
 class UserIdField(StrictCharField):
-    """The user id from a link: digits only, posted back as the link had it."""
+    """The user id from a link: digits, as text or as a JSON number."""
 
     default_error_messages = {"invalid": _("A valid user id is required.")}
+
+    def to_internal_value(self, data):
+        # A frontend may have parsed the id from the link's query as a number.
+        if isinstance(data, int) and not isinstance(data, bool) and data >= 0:
+            data = str(data)
+        return super().to_internal_value(data)
 
     def __init__(self, **kwargs):
         super().__init__(

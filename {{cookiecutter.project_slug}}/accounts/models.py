@@ -1,8 +1,14 @@
 import unicodedata
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+{%- if cookiecutter.username_type == "username" %}
+from django.contrib.auth.validators import UnicodeUsernameValidator
+{%- endif %}
 from django.db import models
 from django.db.models.functions import Lower, Upper
+{%- if cookiecutter.username_type == "username" %}
+from django.utils.deconstruct import deconstructible
+{%- endif %}
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +21,20 @@ def normalize_email(email):
     email = unicodedata.normalize("NFKC", email).strip()
     local, at, domain = email.rpartition("@")
     return f"{local}{at}{domain.lower()}" if at else email
+
+{%- if cookiecutter.username_type == "username" %}
+
+
+@deconstructible
+class UsernameValidator(UnicodeUsernameValidator):
+    """Letters, digits and ./+/-/_: no "@", so no username reads as an email."""
+
+    regex = r"^[\w.+-]+\Z"
+    message = _(
+        "Enter a valid username. This value may contain only letters, "
+        "numbers, and ./+/-/_ characters."
+    )
+{%- endif %}
 
 
 class UserManager(BaseUserManager):
@@ -66,6 +86,16 @@ class User(AbstractUser):
 {%- if cookiecutter.username_type == "email" %}
 
     username = None
+{%- else %}
+
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("Required. 150 characters or fewer. Letters, digits and ./+/-/_."),
+        validators=[UsernameValidator()],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
 {%- endif %}
 
     email = models.EmailField(_("email address"), max_length=254)

@@ -70,13 +70,13 @@ class LinkSigner:
         try:
             signing.Signer(salt=self.salt).unsign(f"{value}:{signature}")
         except signing.BadSignature:
-            logger.info("Rejected a %s link for user %s", self.salt, params["user_id"])
+            logger.info("Rejected link (%s) for user %s", self.salt, params["user_id"])
             raise BadRequest(INVALID_SIGNATURE) from None
 
         age = time.time() - params["timestamp"]
         if age > self.max_age.total_seconds():
             logger.info(
-                "Rejected an expired %s link for user %s", self.salt, params["user_id"]
+                "Rejected expired link (%s) for user %s", self.salt, params["user_id"]
             )
             raise BadRequest(SIGNATURE_EXPIRED)
 

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import views
@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/v1/accounts/", include("accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Any other API path is a JSON 404, also while DEBUG shows HTML pages.
+    re_path(r"^api/", views.page_not_found),
 ]
 
 handler400 = "config.views.bad_request"

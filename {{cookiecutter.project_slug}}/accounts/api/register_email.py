@@ -96,14 +96,6 @@ class RegisterEmailSerializer(serializers.Serializer):
         if not self.context["user"].check_password(password):
             raise serializers.ValidationError(_("Password is not correct"))
         return password
-{%- if not cookiecutter.register_email_verification %}
-
-    def validate_email(self, email):
-        others = get_user_model()._default_manager.exclude(pk=self.context["user"].pk)
-        if others.filter(email__iexact=email).exists():
-            raise serializers.ValidationError(EMAIL_TAKEN)
-        return email
-{%- endif %}
 
 
 class RegisterEmailView(APIView):

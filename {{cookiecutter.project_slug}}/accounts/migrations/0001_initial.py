@@ -1,7 +1,4 @@
 import accounts.models
-{% if cookiecutter.username_type == "username" -%}
-import django.contrib.auth.validators
-{% endif -%}
 import django.db.models.functions.text
 import django.utils.timezone
 from django.db import migrations, models
@@ -24,7 +21,7 @@ class Migration(migrations.Migration):
                 ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
                 ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
 {%- if cookiecutter.username_type == "username" %}
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
+                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and ./+/-/_.', max_length=150, unique=True, validators=[accounts.models.UsernameValidator()], verbose_name='username')),
 {%- endif %}
                 ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
                 ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),

@@ -24,3 +24,12 @@ def test_schema_is_served(client, db):
 
     assert response.status_code == 200
     assert b"/api/v1/accounts/login/" in response.content
+
+
+def test_unknown_api_path_answers_json_404_also_in_debug(client, db, settings):
+    settings.DEBUG = True
+
+    response = client.post("/api/v1/accounts/login")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

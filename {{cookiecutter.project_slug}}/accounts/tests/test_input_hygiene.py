@@ -121,7 +121,9 @@ REFUSED = {
     "name": {**NOT_TEXT, "over-long": "a" * 151},
     "username": {**NOT_TEXT, **BLANK, "over-long": "a" * 151, "spaces": "a b"},
     "user_id": {
-        **NOT_TEXT,
+        # A number is a valid user id, as the link's text is.
+        **{name: value for name, value in NOT_TEXT.items() if name != "integer"},
+        "negative-integer": -7,
         **BLANK,
         "letters": "abc",
         "negative": "-1",

@@ -120,9 +120,16 @@ def test_profile_refuses_an_invalid_username(signed_in_client, user):
     assert response.json() == {
         "username": [
             "Enter a valid username. This value may contain only letters, "
-            "numbers, and @/./+/-/_ characters."
+            "numbers, and ./+/-/_ characters."
         ]
     }
+
+
+def test_profile_refuses_a_username_that_reads_as_an_email(signed_in_client, user):
+    response = signed_in_client.patch(PROFILE_URL, {"username": "bob@example.com"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["username"]
 {%- endif %}
 
 

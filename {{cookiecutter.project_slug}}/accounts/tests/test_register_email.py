@@ -189,7 +189,7 @@ def test_register_email_refuses_a_taken_address(signed_in_client, user, email):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"email": ["This email is already registered."]}
+    assert response.json() == {"detail": "This email is already registered."}
     user.refresh_from_db()
     assert user.email == "ann@example.com"
 

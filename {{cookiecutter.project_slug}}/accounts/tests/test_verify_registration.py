@@ -69,6 +69,14 @@ def test_registration_link_can_be_posted_as_a_form(client, new_user):
     assert response.status_code == 200
 
 
+def test_registration_link_accepts_the_user_id_as_a_number(client, new_user):
+    link = mailed_link(new_user)
+
+    response = client.post(VERIFY_URL, {**link, "user_id": int(link["user_id"])})
+
+    assert response.status_code == 200
+
+
 def test_registration_link_works_once(client, new_user):
     link = mailed_link(new_user)
     client.post(VERIFY_URL, link)
@@ -215,7 +223,7 @@ def test_registration_link_needs_every_parameter(client, new_user, field):
         ("user_id", "bob", "A valid user id is required."),
         ("user_id", "-1", "A valid user id is required."),
         ("user_id", "\u0661", "A valid user id is required."),
-        ("user_id", 1, "A valid user id is required."),
+        ("user_id", -1, "A valid user id is required."),
         ("user_id", "1" * 21, "Ensure this field has no more than 20 characters."),
         ("timestamp", "yesterday", "A valid integer is required."),
         ("timestamp", True, "A valid integer is required."),

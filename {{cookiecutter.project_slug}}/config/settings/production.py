@@ -12,6 +12,9 @@ if missing:
         f"Set the environment variable(s) {', '.join(missing)} to run in production."
     )
 
+if env.db("DATABASE_URL")["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database.")
+
 # Core
 
 DEBUG = False
