@@ -56,12 +56,22 @@ class PasswordField(StrictCharField):
 class EmailField(TypedTextMixin, serializers.EmailField):
     """An email address, refused unless it is typed text, stored normalised."""
 
+    default_error_messages = {
+        "non_ascii_local_part": _(
+            "Use an address whose part before the @ has only ASCII characters."
+        ),
+    }
+
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 254)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        return normalize_email(super().to_internal_value(data))
+        email = normalize_email(super().to_internal_value(data))
+        # Django's mail cannot address such a mailbox, so no link could reach it.
+        if not email.rpartition("@")[0].isascii():
+            self.fail("non_ascii_local_part")
+        return email
 
 
 class LoginField(StrictCharField):

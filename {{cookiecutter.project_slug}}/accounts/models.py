@@ -1,3 +1,4 @@
+import contextlib
 import unicodedata
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -16,11 +17,18 @@ def normalize_email(email):
     """Return the email in the form it is stored and compared in.
 
     Compatibility characters are folded (NFKC) so that look-alike forms of one
-    address are one address; case is kept as typed, and lookups ignore it.
+    address are one address; case is kept as typed, and lookups ignore it. The
+    domain is stored as mail is sent to it (IDNA, as Django's mail encodes it),
+    so "straße.de" is stored as the "strasse.de" that receives the mail.
     """
     email = unicodedata.normalize("NFKC", email).strip()
     local, at, domain = email.rpartition("@")
-    return f"{local}{at}{domain.lower()}" if at else email
+    if not at:
+        return email
+    # A domain that IDNA refuses stays as typed; the email validator refuses it.
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain.lower()}"
 
 {%- if cookiecutter.username_type == "username" %}
 
@@ -99,6 +107,9 @@ class User(AbstractUser):
 {%- endif %}
 
     email = models.EmailField(_("email address"), max_length=254)
+    email_changed_at = models.DateTimeField(
+        _("email changed at"), null=True, blank=True, editable=False
+    )
 {%- if cookiecutter.register_verification %}
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 {%- endif %}

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 {%- if cookiecutter.register_email_verification %}
 from django.tasks import task
 {%- endif %}
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -49,8 +50,12 @@ email_links = LinkSigner(
 
 
 def link_state(user):
-    """Return what an email link is bound to: it dies once the email changes."""
-    return (user.email,)
+    """Return what an email link is bound to.
+
+    It dies once the email changes, even if it later changes back, and with
+    any password change, so recovering an account ends pending changes.
+    """
+    return (user.email, user.email_changed_at, user.password)
 
 
 @task
@@ -77,7 +82,7 @@ def change_email(user, email):
             changed = (
                 get_user_model()
                 ._default_manager.filter(pk=user.pk, email=old_email)
-                .update(email=email)
+                .update(email=email, email_changed_at=timezone.now())
             )
     except IntegrityError:
         raise BadRequest(EMAIL_TAKEN) from None

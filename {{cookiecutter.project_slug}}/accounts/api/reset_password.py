@@ -42,8 +42,12 @@ reset_links = LinkSigner(
 
 
 def link_state(user):
-    """Return what a reset link is bound to: it dies with any password change."""
-    return (user.password,)
+    """Return what a reset link is bound to.
+
+    It dies with any password change, and once the email changes, so a link
+    mailed to an address the user gave up cannot take the account back.
+    """
+    return (user.password, user.email_changed_at)
 
 
 @task

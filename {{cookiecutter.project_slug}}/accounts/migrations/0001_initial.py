@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
                 ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
                 ('email', models.EmailField(max_length=254, verbose_name='email address')),
+                ('email_changed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='email changed at')),
 {%- if cookiecutter.register_verification %}
                 ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
 {%- endif %}

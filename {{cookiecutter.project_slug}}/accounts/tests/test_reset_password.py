@@ -7,6 +7,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 {%- endif %}
 
+from accounts.api.register_email import change_email
 from accounts.tests.conftest import PASSWORD, Client, link_params, make_user
 
 SEND_RESET_LINK_URL = "/api/v1/accounts/send-reset-password-link/"
@@ -116,6 +117,15 @@ def test_reset_link_can_be_asked_for_by_username(client, user, outbox):
     (message,) = outbox
     assert message.to == [user.email]
 {%- endif %}
+
+
+def test_reset_link_stops_working_once_the_email_changes(client, user):
+    link = reset_link_params(client, user.email)
+    change_email(user, "ann.new@example.com")
+
+    response = client.post(RESET_URL, {**link, "password": NEW_PASSWORD})
+
+    assert response.json() == INVALID_SIGNATURE
 
 
 def test_send_reset_link_mails_nothing_for_an_unknown_login(client, outbox, db):

@@ -63,6 +63,22 @@ def test_registration_stores_the_compatibility_form_of_the_email(client, db):
     assert User.objects.get().email == "bob@example.com"
 
 
+def test_registration_stores_the_domain_that_receives_the_mail(client, db):
+    response = client.post(f"{API}register/", registration("ann@straße.de"))
+
+    assert response.status_code == 201
+    assert response.json()["email"] == "ann@strasse.de"
+
+
+def test_registration_refuses_an_address_mail_cannot_reach(client, db):
+    response = client.post(f"{API}register/", registration("\u0131van@example.com"))
+
+    assert response.status_code == 400
+    assert list(response.json()["email"]) == [
+        "Use an address whose part before the @ has only ASCII characters."
+    ]
+
+
 @pytest.mark.parametrize("email", SPELLINGS_OF_ANN)
 def test_login_accepts_any_spelling_of_the_email(client, user, email):
     response = client.post(f"{API}login/", {"login": email, "password": PASSWORD})

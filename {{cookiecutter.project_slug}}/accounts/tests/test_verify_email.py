@@ -168,6 +168,30 @@ def test_email_link_stops_working_once_the_email_changes(signed_in_client, user)
     assert user.email == "ann.other@example.com"
 
 
+def test_email_link_stays_dead_when_the_email_changes_back(signed_in_client, user):
+    stale = email_link_params(signed_in_client, "ann.other@example.com")
+    signed_in_client.post(VERIFY_EMAIL_URL, email_link_params(signed_in_client))
+    signed_in_client.post(
+        VERIFY_EMAIL_URL, email_link_params(signed_in_client, "ann@example.com")
+    )
+
+    response = signed_in_client.post(VERIFY_EMAIL_URL, stale)
+
+    assert response.json() == INVALID_SIGNATURE
+    user.refresh_from_db()
+    assert user.email == "ann@example.com"
+
+
+def test_email_link_stops_working_after_a_password_change(signed_in_client, user):
+    link = email_link_params(signed_in_client)
+    user.set_password("another Passphrase 8")
+    user.save()
+
+    response = Client().post(VERIFY_EMAIL_URL, link)
+
+    assert response.json() == INVALID_SIGNATURE
+
+
 def test_email_link_works_for_seven_days(signed_in_client, clock):
     params = email_link_params(signed_in_client)
 
