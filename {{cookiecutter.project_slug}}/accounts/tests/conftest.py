@@ -6,9 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 from django.test import TestCase
-{%- if cookiecutter.register_verification %}
 from django.utils import timezone
-{%- endif %}
 from rest_framework.test import APIClient
 
 PASSWORD = "a long Passphrase 7"
@@ -81,6 +79,35 @@ def signed_in_client(client, user):
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.data['token']}")
 {%- endif %}
     return client
+
+
+@pytest.fixture
+def clock(time_machine):
+    """Stop the clock on a whole second, so that link ages are exact."""
+    time_machine.move_to(timezone.now().replace(microsecond=0), tick=False)
+    return time_machine
+{%- if cookiecutter.auth != "token" %}
+
+
+def session_client(user):
+    """Return a new client signed in to a session of its own."""
+    client = Client()
+    client.force_login(user)
+    return client
+{%- endif %}
+{%- if cookiecutter.auth != "session" %}
+
+
+def token_client(user):
+    """Return a new client that presents a token of its own and no session."""
+    client = Client()
+    response = client.post(
+        "/api/v1/accounts/login/", {"login": user.email, "password": PASSWORD}
+    )
+    client.cookies.clear()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client
+{%- endif %}
 
 
 def link_params(message):

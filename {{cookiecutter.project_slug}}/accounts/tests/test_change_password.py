@@ -3,7 +3,15 @@ import pytest
 from knox.models import AuthToken
 {%- endif %}
 
-from accounts.tests.conftest import PASSWORD, Client
+from accounts.tests.conftest import (
+    PASSWORD,
+{%- if cookiecutter.auth != "token" %}
+    session_client,
+{%- endif %}
+{%- if cookiecutter.auth != "session" %}
+    token_client,
+{%- endif %}
+)
 
 CHANGE_PASSWORD_URL = "/api/v1/accounts/change-password/"
 PROFILE_URL = "/api/v1/accounts/profile/"
@@ -26,26 +34,6 @@ def password_change(**fields):
         "password_confirm": NEW_PASSWORD,
         **fields,
     }
-{%- if cookiecutter.auth != "token" %}
-
-
-def session_client(user):
-    """Return a new client signed in to a session of its own."""
-    client = Client()
-    client.force_login(user)
-    return client
-{%- endif %}
-{%- if cookiecutter.auth != "session" %}
-
-
-def token_client(user):
-    """Return a new client that presents a token of its own and no session."""
-    client = Client()
-    response = client.post(LOGIN_URL, {"login": user.email, "password": PASSWORD})
-    client.cookies.clear()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-    return client
-{%- endif %}
 
 
 def test_change_password_answers_200(signed_in_client):

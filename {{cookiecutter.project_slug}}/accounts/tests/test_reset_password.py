@@ -2,13 +2,22 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 {%- if cookiecutter.auth != "session" %}
 from knox.models import AuthToken
 {%- endif %}
 
 from accounts.api.register_email import change_email
-from accounts.tests.conftest import PASSWORD, Client, link_params, make_user
+from accounts.tests.conftest import (
+    PASSWORD,
+    link_params,
+    make_user,
+{%- if cookiecutter.auth != "token" %}
+    session_client,
+{%- endif %}
+{%- if cookiecutter.auth != "session" %}
+    token_client,
+{%- endif %}
+)
 
 SEND_RESET_LINK_URL = "/api/v1/accounts/send-reset-password-link/"
 RESET_URL = "/api/v1/accounts/reset-password/"
@@ -43,33 +52,6 @@ def changed(value):
     """Return a value of the same form that differs in its last character."""
     last = "2" if value[-1] == "1" else "1"
     return value[:-1] + last
-
-
-@pytest.fixture
-def clock(time_machine):
-    """Stop the clock on a whole second, so that link ages are exact."""
-    time_machine.move_to(timezone.now().replace(microsecond=0), tick=False)
-    return time_machine
-{%- if cookiecutter.auth != "token" %}
-
-
-def session_client(user):
-    """Return a new client signed in to a session of its own."""
-    client = Client()
-    client.force_login(user)
-    return client
-{%- endif %}
-{%- if cookiecutter.auth != "session" %}
-
-
-def token_client(user):
-    """Return a new client that presents a token of its own and no session."""
-    client = Client()
-    response = client.post(LOGIN_URL, {"login": user.email, "password": PASSWORD})
-    client.cookies.clear()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-    return client
-{%- endif %}
 
 
 def test_send_reset_link_answers_200(client, user):

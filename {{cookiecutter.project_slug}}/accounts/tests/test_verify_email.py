@@ -2,7 +2,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from accounts.tests.conftest import PASSWORD, Client, link_params, make_user
 
@@ -31,13 +30,6 @@ def changed(value):
     """Return a value of the same form that differs in its last character."""
     last = "2" if value[-1] == "1" else "1"
     return value[:-1] + last
-
-
-@pytest.fixture
-def clock(time_machine):
-    """Stop the clock on a whole second, so that link ages are exact."""
-    time_machine.move_to(timezone.now().replace(microsecond=0), tick=False)
-    return time_machine
 
 
 def test_verify_email_answers_200(signed_in_client):
