@@ -1,11 +1,8 @@
 import logging
 
 {% if cookiecutter.auth != "token" -%}
-from django.contrib.auth import password_validation, update_session_auth_hash
-{%- else -%}
-from django.contrib.auth import password_validation
-{%- endif %}
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.contrib.auth import update_session_auth_hash
+{% endif -%}
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 {%- if cookiecutter.auth != "session" %}
@@ -15,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api import check_new_password
 from accounts.api.responses import DetailSerializer
 from accounts.emails import enqueue_on_commit, send_password_changed_notice
 from accounts.fields import PasswordField
@@ -34,16 +32,9 @@ class ChangePasswordSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"old_password": [_("Old password is not correct")]}
             )
-        if attrs["password"] != attrs["password_confirm"]:
-            raise serializers.ValidationError(
-                {"password_confirm": [_("Passwords don't match")]}
-            )
-        try:
-            password_validation.validate_password(
-                attrs["password"], user=self.context["user"]
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"password": error.messages}) from None
+        check_new_password(
+            attrs["password"], attrs["password_confirm"], self.context["user"]
+        )
         return attrs
 
 

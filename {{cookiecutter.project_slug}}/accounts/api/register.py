@@ -1,7 +1,6 @@
 import logging
 
-from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -10,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import validate_or_raise
+from accounts.api import check_new_password, validate_or_raise
 from accounts.api.profile import ProfileSerializer
 {%- if cookiecutter.register_verification %}
 from accounts.api.verify_registration import send_verification_link
@@ -21,7 +20,6 @@ from accounts.fields import PasswordField, StrictModelSerializer
 logger = logging.getLogger(__name__)
 
 EMAIL_TAKEN = _("This email is already registered.")
-PASSWORDS_DIFFER = _("Passwords don't match")
 {%- if cookiecutter.username_type == "username" %}
 USERNAME_TAKEN = _("A user with that username already exists.")
 {%- endif %}
@@ -52,14 +50,8 @@ class RegisterSerializer(StrictModelSerializer):
 
     def validate(self, attrs):
         password = attrs.pop("password")
-        if password != attrs.pop("password_confirm"):
-            raise serializers.ValidationError({"password_confirm": [PASSWORDS_DIFFER]})
-
-        candidate = get_user_model()(**attrs)
-        try:
-            password_validation.validate_password(password, user=candidate)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"password": error.messages}) from None
+        password_confirm = attrs.pop("password_confirm")
+        check_new_password(password, password_confirm, get_user_model()(**attrs))
         return {**attrs, "password": password}
 
 

@@ -1,7 +1,6 @@
 import logging
 
-from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.tasks import task
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import validate_or_raise
+from accounts.api import check_new_password, validate_or_raise
 from accounts.api.responses import DetailSerializer
 from accounts.backends import LoginBackend
 from accounts.emails import (
@@ -118,12 +117,12 @@ class ResetPasswordView(APIView):
             raise BadRequest(INVALID_SIGNATURE)
         reset_links.check(data, link_state(user))
 
-        if password != password_confirm:
-            raise_password_errors({"password_confirm": [_("Passwords don't match")]})
         try:
-            password_validation.validate_password(password, user=user)
-        except DjangoValidationError as error:
-            raise_password_errors({"password": error.messages})
+            check_new_password(password, password_confirm, user)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError(
+                {"non_field_errors": [], **error.detail}
+            ) from None
 
         old_hash = user.password
         user.set_password(password)
@@ -141,7 +140,3 @@ class ResetPasswordView(APIView):
         enqueue_on_commit(send_password_changed_notice, user.pk)
         logger.info("User %s reset their password", user.pk)
         return Response({"detail": _("Reset password successful")})
-
-
-def raise_password_errors(errors):
-    raise serializers.ValidationError({"non_field_errors": [], **errors})
