@@ -11,9 +11,12 @@ keepalive = 5
 # Load the application once, before forking: a worker then starts in
 # milliseconds (also when it is recycled) and shares the loaded code's memory.
 preload_app = True
-# Recycle workers now and then so a slow leak cannot grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak cannot grow without bound; not
+# so often that a busy server spends much time with a worker restarting (a
+# new worker opens its own database connection), and with jitter so that the
+# workers are not all recycled at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = 1000
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
