@@ -5,11 +5,11 @@
 Renders the default project from this template and installs it with uv; writes
 and installs an equivalent project on django-rest-registration (the baseline);
 serves each with gunicorn on loopback against the same PostgreSQL, with a local
-SMTP sink for mail; drives both with locust; prints one table. Every process it
-starts is stopped and every database it creates is dropped, also on errors and
-Ctrl-C. Needs uv, PostgreSQL at --database-url (a role that may create
-databases) and the template's dev dependencies (locust, aiosmtpd, cookiecutter,
-psycopg), which `uv run` installs.
+SMTP sink for mail; drives both with wrk (bench/load.lua builds the requests);
+prints one table. Every process it starts is stopped and every database it
+creates is dropped, also on errors and Ctrl-C. Needs uv, wrk, PostgreSQL at
+--database-url (a role that may create databases) and the template's dev
+dependencies (aiosmtpd, cookiecutter, psycopg, psutil), which `uv run` installs.
 """
 
 import argparse
@@ -179,7 +179,15 @@ class Ours(Project):
         # A developer's .env is not part of a production deployment.
         (self.folder / ".env").unlink(missing_ok=True)
         check(
-            [uv(), "sync", "--quiet", "--no-dev", "--python", python_request()],
+            [
+                uv(),
+                "sync",
+                "--quiet",
+                "--no-dev",
+                "--compile-bytecode",
+                "--python",
+                python_request(),
+            ],
             cwd=self.folder,
             env=clean_environment(),
         )
@@ -400,6 +408,7 @@ class Baseline(Project):
                 "pip",
                 "install",
                 "--quiet",
+                "--compile-bytecode",
                 "--python",
                 str(self.python),
                 "django-rest-registration",
@@ -582,6 +591,18 @@ class Server:
             stop(process)
         self.log_file.close()
 
+    @contextlib.contextmanager
+    def background_paused(self, pause=True):
+        """Stop the background processes (the mail worker) for the block."""
+        groups = [process.pid for process in self.processes[1:]] if pause else []
+        for group in groups:
+            os.killpg(group, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for group in groups:
+                os.killpg(group, signal.SIGCONT)
+
     def wait_until_serving(self, timeout=60):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -763,43 +784,8 @@ def count_lines(path):
     return len(path.read_text().splitlines()) if path.exists() else 0
 
 
-def run_locust(args, project, scenario, workdir, environment, log_file):
-    run_time = int(args.warmup + args.seconds + 1)
-    check(
-        [
-            sys.executable,
-            "-m",
-            "locust",
-            "--locustfile",
-            str(BENCH / "locustfile.py"),
-            "--headless",
-            "--users",
-            str(args.users),
-            "--spawn-rate",
-            str(args.users),
-            "--run-time",
-            f"{run_time}s",
-            "--stop-timeout",
-            "5",
-            "--host",
-            project.url,
-            "--csv",
-            str(workdir / f"{project.name}-{scenario}"),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=workdir,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=log_file,
-        timeout=run_time + 120,
-    )
-
-
-def drive(project, scenario, token, args, workdir):
-    """Run locust against one endpoint; return the figures."""
-    output = workdir / f"{project.name}-{scenario}.json"
+def run_wrk(args, project, scenario, token, seconds, output):
+    """Drive one endpoint with wrk for this many seconds; return its figures."""
     environment = clean_environment(
         BENCH_SCENARIO=scenario,
         BENCH_FLAVOUR=project.name,
@@ -807,24 +793,80 @@ def drive(project, scenario, token, args, workdir):
         BENCH_PASSWORD=PASSWORD,
         BENCH_TOKEN=token,
         BENCH_OUTPUT=str(output),
-        BENCH_WARMUP=str(args.warmup),
-        BENCH_SECONDS=str(args.seconds),
+        BENCH_RUN_ID=uuid.uuid4().hex[:12],
     )
-    locust_log = workdir / f"{project.name}-{scenario}-locust.log"
-    with open(locust_log, "w") as log_file:
-        run_locust(args, project, scenario, workdir, environment, log_file)
-    data = json.loads(output.read_text())
-    samples = sorted(data["samples"])
-    if not samples:
-        raise RuntimeError(f"{project.name} {scenario}: no request succeeded")
-    return {
-        "rps": len(samples) / data["seconds"],
-        "p50": statistics.median(samples),
-        "p99": samples[min(len(samples) - 1, int(len(samples) * 0.99))],
-        "requests": len(samples),
-        "total": data["total"],
-        "failures": data["failures"],
+    check(
+        [
+            args.wrk,
+            "--threads",
+            "1",
+            "--connections",
+            str(args.connections),
+            "--duration",
+            f"{seconds:g}s",
+            "--timeout",
+            "30s",
+            "--script",
+            str(BENCH / "load.lua"),
+            project.url,
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        timeout=seconds + 60,
+    )
+    return json.loads(output.read_text())
+
+
+def drive(project, server, scenario, token, args, workdir):
+    """Warm up, then measure one endpoint; return the figures of the measured run.
+
+    Unless --worker-alongside is given, the mail worker is paused during both
+    runs, as if it ran on other cores (in a deployment it is a service of its
+    own), and resumed after each to send what they queued. The CPU time it
+    spends on the measured run's mail counts all the same.
+    """
+    output = workdir / f"{project.name}-{scenario}.json"
+    pause = not args.worker_alongside
+    with server.background_paused(pause):
+        run_wrk(args, project, scenario, token, args.warmup, output)
+    wait_for_tasks(project)
+    # Fresh tables have no planner statistics yet; a running deployment's
+    # autovacuum gathers them within a minute of such writes. Without them
+    # PostgreSQL sorts the whole mail queue each time the worker takes a task.
+    analyze(project)
+    before = server.cpu_snapshot()
+    with server.background_paused(pause):
+        data = run_wrk(args, project, scenario, token, args.seconds, output)
+    # Mail queued by these requests is part of their cost.
+    wait_for_tasks(project)
+    after = server.cpu_snapshot()
+    statuses = {int(status): count for status, count in data["statuses"].items()}
+    succeeded = sum(count for status, count in statuses.items() if status < 300)
+    failures = {
+        f"status {status}": count for status, count in statuses.items() if status >= 300
     }
+    failures.update(
+        {f"{kind} errors": count for kind, count in data["errors"].items() if count}
+    )
+    if not succeeded:
+        raise RuntimeError(f"{project.name} {scenario}: no request succeeded")
+    cpu_ms_parts = {
+        part: (after[part] - before[part]) * 1000 / succeeded for part in after
+    }
+    return {
+        "rps": succeeded / (data["duration_us"] / 1e6),
+        "p50": data["p50_us"] / 1000,
+        "p99": data["p99_us"] / 1000,
+        "requests": succeeded,
+        "failures": failures,
+        "cpu_ms_parts": cpu_ms_parts,
+        "cpu_ms": sum(cpu_ms_parts.values()),
+    }
+
+
+def analyze(project):
+    with psycopg.connect(project.database, autocommit=True) as connection:
+        connection.execute("ANALYZE")
 
 
 def wait_for_tasks(project, timeout=300):
@@ -874,17 +916,14 @@ def benchmark(projects, args, workdir, gunicorn_config):
                 for other in projects:
                     wait_for_tasks(other)
                 log(f"{project.name}: {SCENARIOS[scenario]} for {args.seconds:g} s")
-                server = servers[project.name]
-                before = server.cpu_snapshot()
-                figures = drive(project, scenario, tokens[project.name], args, workdir)
-                # Mail queued by these requests is part of their cost.
-                wait_for_tasks(project)
-                after = server.cpu_snapshot()
-                figures["cpu_ms_parts"] = {
-                    part: (after[part] - before[part]) * 1000 / figures["total"]
-                    for part in after
-                }
-                figures["cpu_ms"] = sum(figures["cpu_ms_parts"].values())
+                figures = drive(
+                    project,
+                    servers[project.name],
+                    scenario,
+                    tokens[project.name],
+                    args,
+                    workdir,
+                )
                 results[project.name][scenario] = figures
                 log(
                     f"{project.name}: {figures['rps']:.1f}/s, p50 {figures['p50']:.1f}"
@@ -970,13 +1009,19 @@ def report(results, args, sink, cache_url):
     print()
     notes = [
         f"{args.seconds:g} s per endpoint after {args.warmup:g} s of warm-up, "
-        f"{args.users} locust users, gunicorn {args.workers} sync workers.",
+        f"wrk with {args.connections} connections, gunicorn {args.workers} sync"
+        " workers.",
         f"Hashers: ours {ours['hasher']['algorithm']}, "
         f"baseline {base['hasher']['algorithm']}; one hash is the median CPU time "
         f"of {args.hash_rounds} calls in the project's environment, before the "
         "servers start.",
         f"Ours: production settings, CACHE_URL {cache_url}, throttles at "
         f"{HIGH_RATE}, mail by `manage.py db_worker`"
+        + (
+            " running during the timed runs"
+            if args.worker_alongside
+            else " paused during each timed run and resumed after it"
+        )
         + "".join(f", {name}={value}" for name, value in args.extra_env.items())
         + ".",
         "queries/request: SQL statements of one request after warm-up "
@@ -1020,7 +1065,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20, help="per endpoint")
     parser.add_argument("--warmup", type=float, default=3, help="per endpoint")
-    parser.add_argument("--users", type=int, default=4, help="concurrent clients")
+    parser.add_argument(
+        "--connections", type=int, default=4, help="concurrent clients (wrk)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--hash-rounds", type=int, default=5)
     parser.add_argument(
@@ -1050,6 +1097,11 @@ def parse_args():
         help="milliseconds the mail sink takes to accept a message (default 0)",
     )
     parser.add_argument(
+        "--worker-alongside",
+        action="store_true",
+        help="keep the mail worker running during the timed runs, on the same cores",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the temporary folder and logs"
     )
     parser.add_argument(
@@ -1066,6 +1118,12 @@ def parse_args():
         args.extra_env = dict(item.split("=", 1) for item in args.ours_env)
     except ValueError:
         parser.error("--ours-env takes NAME=VALUE")
+    args.wrk = shutil.which("wrk")
+    if args.wrk is None and not args.queries_only:
+        parser.error(
+            "wrk drives the load and is not on PATH: install it first"
+            " (apt install wrk on Debian and Ubuntu, brew install wrk on macOS)"
+        )
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown endpoints: {', '.join(sorted(unknown))}")
