@@ -48,7 +48,11 @@ SCENARIOS = {
     "reset": "send-reset-password-link/ POST",
 }
 # Throttling stays on in the generated project, with limits no run reaches.
-HIGH_RATE = "1000000/min"
+# Per second: the REST framework's throttles keep each request's time within
+# the window, so a per-minute limit this high would make every counter a list
+# of some ten thousand entries, read and written on each request; a real limit
+# (e.g. 30/min) keeps at most its own count.
+HIGH_RATE = "1000000/s"
 THROTTLE_VARIABLES = [
     "THROTTLE_REGISTER",
     "THROTTLE_LOGIN",
@@ -159,6 +163,7 @@ class Project:
 
 class Ours(Project):
     name = "ours"
+    wsgi = "config.wsgi"
     login = "bench@example.com"
     extra_env = {}
 
@@ -373,6 +378,7 @@ if __name__ == "__main__":
 
 class Baseline(Project):
     name = "baseline"
+    wsgi = "baseline.wsgi"
     login = "bench"
 
     def environment(self):
@@ -425,6 +431,73 @@ class Baseline(Project):
             f"User.objects.create_user({self.login!r}, 'bench@example.com',"
             f" {PASSWORD!r})\n"
         )
+
+
+FLOOR_SETTINGS = '''\
+"""The floor: one REST framework view, with no database and no middleware.
+
+Written by the template's bench/run.py, to show what gunicorn, Django and the
+REST framework cost on their own on this machine, served the same way.
+"""
+
+import os
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+INSTALLED_APPS = ["rest_framework"]
+MIDDLEWARE = []
+ROOT_URLCONF = "floor.urls"
+DATABASES = {}
+USE_TZ = True
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
+'''
+
+FLOOR_URLS = """\
+from django.urls import path
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class Profile(APIView):
+    def get(self, request):
+        return Response({"pk": 1, "email": "bench@example.com"})
+
+
+urlpatterns = [path("api/v1/accounts/profile/", Profile.as_view())]
+"""
+
+FLOOR_WSGI = BASELINE_WSGI.replace("baseline.settings", "floor.settings")
+
+
+class Floor(Project):
+    """A bare REST framework view, served from the baseline's environment."""
+
+    name = "floor"
+    wsgi = "floor.wsgi"
+
+    def __init__(self, folder, baseline):
+        super().__init__(folder, None, None)
+        self.python = baseline.python
+        self.secret_key = secrets.token_urlsafe(50)
+
+    def environment(self):
+        return clean_environment(
+            DJANGO_SETTINGS_MODULE="floor.settings", SECRET_KEY=self.secret_key
+        )
+
+    def install(self):
+        package = self.folder / "floor"
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text("")
+        (package / "settings.py").write_text(FLOOR_SETTINGS)
+        (package / "urls.py").write_text(FLOOR_URLS)
+        (package / "wsgi.py").write_text(FLOOR_WSGI)
 
 
 def installed_versions(python, names):
@@ -551,7 +624,6 @@ class Server:
     def __enter__(self):
         self.log_file = open(self.log_path, "a")  # noqa: SIM115
         gunicorn = self.project.python.parent / "gunicorn"
-        wsgi = "config.wsgi" if self.project.name == "ours" else "baseline.wsgi"
         self.master = subprocess.Popen(
             [
                 str(gunicorn),
@@ -561,7 +633,7 @@ class Server:
                 f"127.0.0.1:{self.project.port}",
                 "--workers",
                 str(self.workers),
-                f"{wsgi}:application",
+                f"{self.project.wsgi}:application",
             ],
             cwd=self.project.folder,
             env=self.project.environment(),
@@ -576,7 +648,11 @@ class Server:
         except BaseException:
             self.__exit__()
             raise
-        self._database = psycopg.connect(self.project.database, autocommit=True)
+        self._database = (
+            psycopg.connect(self.project.database, autocommit=True)
+            if self.project.database
+            else None
+        )
         self._sampling = True
         self._sampler = threading.Thread(target=self.keep_sampling, daemon=True)
         self._sampler.start()
@@ -586,7 +662,8 @@ class Server:
         if self._sampling:
             self._sampling = False
             self._sampler.join()
-            self._database.close()
+            if self._database is not None:
+                self._database.close()
         for process in self.processes:
             stop(process)
         self.log_file.close()
@@ -653,7 +730,7 @@ class Server:
                     background += cpu_seconds(process.pid, children=True)
             self.cpu["background"] = max(background, self.cpu.get("background", 0))
             # A backend that has ended keeps the time last read.
-            with contextlib.suppress(psycopg.Error):
+            with contextlib.suppress(psycopg.Error, AttributeError):
                 backends = self._database.execute(
                     "SELECT pid FROM pg_stat_activity"
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
@@ -817,46 +894,69 @@ def run_wrk(args, project, scenario, token, seconds, output):
     return json.loads(output.read_text())
 
 
-def drive(project, server, scenario, token, args, workdir):
-    """Warm up, then measure one endpoint; return the figures of the measured run.
-
-    Unless --worker-alongside is given, the mail worker is paused during both
-    runs, as if it ran on other cores (in a deployment it is a service of its
-    own), and resumed after each to send what they queued. The CPU time it
-    spends on the measured run's mail counts all the same.
-    """
-    output = workdir / f"{project.name}-{scenario}.json"
-    pause = not args.worker_alongside
-    with server.background_paused(pause):
+def warm_up(project, server, scenario, token, args, workdir):
+    """Run an endpoint unmeasured, then let the mail worker send what it queued."""
+    output = workdir / f"{project.name}-{scenario}-warm-up.json"
+    with server.background_paused(not args.worker_alongside):
         run_wrk(args, project, scenario, token, args.warmup, output)
     wait_for_tasks(project)
     # Fresh tables have no planner statistics yet; a running deployment's
     # autovacuum gathers them within a minute of such writes. Without them
     # PostgreSQL sorts the whole mail queue each time the worker takes a task.
     analyze(project)
+
+
+def measure(project, server, scenario, token, args, workdir, round_number):
+    """Drive one endpoint for one round; return wrk's figures and the CPU used.
+
+    Unless --worker-alongside is given, the mail worker is paused during the
+    run, as if it ran on other cores (in a deployment it is a service of its
+    own), and resumed after it to send what it queued: the CPU time it spends
+    on that mail counts all the same.
+    """
+    output = workdir / f"{project.name}-{scenario}-{round_number}.json"
     before = server.cpu_snapshot()
-    with server.background_paused(pause):
+    with server.background_paused(not args.worker_alongside):
         data = run_wrk(args, project, scenario, token, args.seconds, output)
-    # Mail queued by these requests is part of their cost.
     wait_for_tasks(project)
     after = server.cpu_snapshot()
-    statuses = {int(status): count for status, count in data["statuses"].items()}
-    succeeded = sum(count for status, count in statuses.items() if status < 300)
-    failures = {
-        f"status {status}": count for status, count in statuses.items() if status >= 300
-    }
-    failures.update(
-        {f"{kind} errors": count for kind, count in data["errors"].items() if count}
-    )
+    data["cpu_seconds"] = {part: after[part] - before[part] for part in after}
+    return data
+
+
+def combine(rounds, project, scenario):
+    """Return one endpoint's figures from its rounds.
+
+    Throughput and CPU per request are totals over all rounds; the latency
+    percentiles are the medians of the rounds' own percentiles.
+    """
+    succeeded, failures = 0, {}
+    for data in rounds:
+        for status, count in data["statuses"].items():
+            if int(status) < 300:
+                succeeded += count
+            else:
+                key = f"status {status}"
+                failures[key] = failures.get(key, 0) + count
+        for kind, count in data["errors"].items():
+            if count:
+                failures[f"{kind} errors"] = failures.get(f"{kind} errors", 0) + count
     if not succeeded:
         raise RuntimeError(f"{project.name} {scenario}: no request succeeded")
+    seconds = sum(data["duration_us"] for data in rounds) / 1e6
     cpu_ms_parts = {
-        part: (after[part] - before[part]) * 1000 / succeeded for part in after
+        part: sum(data["cpu_seconds"][part] for data in rounds) * 1000 / succeeded
+        for part in rounds[0]["cpu_seconds"]
     }
     return {
-        "rps": succeeded / (data["duration_us"] / 1e6),
-        "p50": data["p50_us"] / 1000,
-        "p99": data["p99_us"] / 1000,
+        "rps": succeeded / seconds,
+        "rps_rounds": [
+            sum(c for st, c in data["statuses"].items() if int(st) < 300)
+            / (data["duration_us"] / 1e6)
+            for data in rounds
+        ],
+        "p50": statistics.median(data["p50_us"] for data in rounds) / 1000,
+        "p99": statistics.median(data["p99_us"] for data in rounds) / 1000,
         "requests": succeeded,
         "failures": failures,
         "cpu_ms_parts": cpu_ms_parts,
@@ -865,6 +965,8 @@ def drive(project, server, scenario, token, args, workdir):
 
 
 def analyze(project):
+    if not project.database:
+        return
     with psycopg.connect(project.database, autocommit=True) as connection:
         connection.execute("ANALYZE")
 
@@ -878,11 +980,12 @@ def wait_for_tasks(project, timeout=300):
         time.sleep(1)
 
 
-def benchmark(projects, args, workdir, gunicorn_config):
+def benchmark(projects, floor, args, workdir, gunicorn_config):
     """Measure both projects: hasher, query counts, then each endpoint under load.
 
-    The endpoints are driven in turn, each against one project then the other,
-    so that a change in the machine's load over the run favours neither.
+    The endpoints are driven in turn, each in rounds that alternate between the
+    projects, so that a change in the machine's load favours neither. The floor
+    (a bare view) is driven with them for profile/ GET.
     """
     results = {}
     for project in projects:
@@ -911,12 +1014,16 @@ def benchmark(projects, args, workdir, gunicorn_config):
             for project in projects
         }
         tokens = {project.name: sign_in(project) for project in projects}
+        if "profile" in args.scenarios:
+            servers[floor.name] = stack.enter_context(
+                Server(floor, gunicorn_config, args.workers, workdir / "floor.log")
+            )
+            tokens[floor.name] = ""
+            results[floor.name] = {}
         for scenario in args.scenarios:
-            for project in projects:
-                for other in projects:
-                    wait_for_tasks(other)
-                log(f"{project.name}: {SCENARIOS[scenario]} for {args.seconds:g} s")
-                figures = drive(
+            driven = [*projects, floor] if scenario == "profile" else list(projects)
+            for project in driven:
+                warm_up(
                     project,
                     servers[project.name],
                     scenario,
@@ -924,12 +1031,36 @@ def benchmark(projects, args, workdir, gunicorn_config):
                     args,
                     workdir,
                 )
+            rounds = {project.name: [] for project in driven}
+            for round_number in range(args.rounds):
+                # Alternate which project goes first, so that a drift in the
+                # machine's speed during the run favours neither.
+                order = driven if round_number % 2 == 0 else driven[::-1]
+                for project in order:
+                    log(
+                        f"{project.name}: {SCENARIOS[scenario]}, round"
+                        f" {round_number + 1} of {args.rounds}, {args.seconds:g} s"
+                    )
+                    rounds[project.name].append(
+                        measure(
+                            project,
+                            servers[project.name],
+                            scenario,
+                            tokens[project.name],
+                            args,
+                            workdir,
+                            round_number,
+                        )
+                    )
+            for project in driven:
+                figures = combine(rounds[project.name], project, scenario)
                 results[project.name][scenario] = figures
                 log(
-                    f"{project.name}: {figures['rps']:.1f}/s, p50 {figures['p50']:.1f}"
-                    f" ms, p99 {figures['p99']:.1f} ms, CPU {figures['cpu_ms']:.2f}"
-                    f" ms/request {figures['cpu_ms_parts']},"
-                    f" failures {figures['failures']}"
+                    f"{project.name}: {figures['rps']:.1f}/s (rounds:"
+                    f" {', '.join(f'{r:.1f}' for r in figures['rps_rounds'])}),"
+                    f" p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms,"
+                    f" CPU {figures['cpu_ms']:.2f} ms/request"
+                    f" {figures['cpu_ms_parts']}, failures {figures['failures']}"
                 )
         for name, server in servers.items():
             results[name]["peak_rss_mib"] = (
@@ -1008,9 +1139,11 @@ def report(results, args, sink, cache_url):
     print("\n".join(lines))
     print()
     notes = [
-        f"{args.seconds:g} s per endpoint after {args.warmup:g} s of warm-up, "
-        f"wrk with {args.connections} connections, gunicorn {args.workers} sync"
-        " workers.",
+        f"Each endpoint: {args.warmup:g} s of warm-up per project, then"
+        f" {args.rounds} rounds of {args.seconds:g} s per project, alternating"
+        " which project goes first; requests/s and CPU are totals over the"
+        " rounds, p50 and p99 the medians of the rounds' own. wrk with"
+        f" {args.connections} connections, gunicorn {args.workers} sync workers.",
         f"Hashers: ours {ours['hasher']['algorithm']}, "
         f"baseline {base['hasher']['algorithm']}; one hash is the median CPU time "
         f"of {args.hash_rounds} calls in the project's environment, before the "
@@ -1022,7 +1155,11 @@ def report(results, args, sink, cache_url):
             if args.worker_alongside
             else " paused during each timed run and resumed after it"
         )
-        + "".join(f", {name}={value}" for name, value in args.extra_env.items())
+        + "".join(
+            f", {name}={value}"
+            for name, value in args.extra_env.items()
+            if name != "CACHE_URL"
+        )
         + ".",
         "queries/request: SQL statements of one request after warm-up "
         "(as assertNumQueries counts them); connection health checks: "
@@ -1034,7 +1171,8 @@ def report(results, args, sink, cache_url):
         + " per request.",
         "server CPU: CPU time of gunicorn (master and workers), of the mail "
         "worker and of the PostgreSQL backends of the project's database, from the "
-        "start of the run until the mail it queued is sent, per successful request.",
+        "start of each timed run until the mail it queued is sent, per successful "
+        "request.",
         "worker ms/request: workers / requests per second, the time a worker "
         "spends on each request.",
         "CPU ms of one request minus its hashing: the gunicorn worker's CPU time "
@@ -1044,11 +1182,22 @@ def report(results, args, sink, cache_url):
         f"Messages received by the SMTP sink: {sink.messages}, each accepted "
         f"after {args.smtp_delay:g} ms.",
     ]
+    floor = results.get("floor", {}).get("profile")
+    if floor:
+        notes.append(
+            "Floor: a REST framework view with no database, authentication or"
+            " middleware, answering the profile/ path, served and driven the"
+            f" same way: {floor['rps']:,.0f} requests/s, p50 {floor['p50']:.1f}"
+            f" ms, p99 {floor['p99']:.1f} ms, server CPU {floor['cpu_ms']:.2f}"
+            " ms/request. profile/ GET reaches "
+            f"{ours['profile']['rps'] / floor['rps']:.0%} of it (ours) and "
+            f"{base['profile']['rps'] / floor['rps']:.0%} (baseline)."
+        )
     failures = {
         f"{name} {scenario}": results[name][scenario]["failures"]
-        for name in ("ours", "baseline")
+        for name in ("ours", "baseline", "floor")
         for scenario in SCENARIOS
-        if scenario in results[name] and results[name][scenario]["failures"]
+        if scenario in results.get(name, {}) and results[name][scenario]["failures"]
     }
     if failures:
         notes.append(f"FAILED REQUESTS: {failures}")
@@ -1063,7 +1212,15 @@ HEADER = ("figure", "ours", "baseline", "ours/baseline")
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20, help="per endpoint")
+    parser.add_argument(
+        "--seconds", type=float, default=10, help="per endpoint, project and round"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="timed runs per endpoint and project, alternating between projects",
+    )
     parser.add_argument("--warmup", type=float, default=3, help="per endpoint")
     parser.add_argument(
         "--connections", type=int, default=4, help="concurrent clients (wrk)"
@@ -1127,6 +1284,8 @@ def parse_args():
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown endpoints: {', '.join(sorted(unknown))}")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if args.seconds <= 0 or args.seconds > 600:
         parser.error("--seconds must be between 0 and 600")
     return args
@@ -1142,10 +1301,18 @@ def database_url(admin_url, name):
     return f"postgres://{user}{password}@{host}:{port}/{name}"
 
 
+def terminate(*_):
+    """Unwind through every finally below, once: a second signal (uv run
+    forwards the one it gets) must not interrupt the cleanup."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(143)
+
+
 def main():
     args = parse_args()
     # Ctrl-C or a TERM signal unwinds through every finally below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, terminate)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     suffix = uuid.uuid4().hex[:8]
     names = {"ours": f"bench_ours_{suffix}", "baseline": f"bench_base_{suffix}"}
@@ -1200,7 +1367,9 @@ def main():
         for project in (ours, baseline):
             log(f"{project.name}: migrating")
             project.set_up()
-        results = benchmark((ours, baseline), args, workdir, gunicorn_config)
+        floor = Floor(workdir / "floor", baseline)
+        floor.install()
+        results = benchmark((ours, baseline), floor, args, workdir, gunicorn_config)
         (workdir / "results.json").write_text(json.dumps(results, indent=2))
         if args.queries_only:
             return
