@@ -35,7 +35,10 @@ REMOVALS = {
         "accounts/templates/accounts/email/email_in_use.html",
         "accounts/tests/test_verify_email.py",
     ],
-    ("auth", "session"): ["accounts/authentication.py"],
+    ("auth", "session"): [
+        "accounts/authentication.py",
+        "accounts/tests/test_token_authentication.py",
+    ],
     ("use_docker", False): [
         "Dockerfile",
         "compose.yaml",
