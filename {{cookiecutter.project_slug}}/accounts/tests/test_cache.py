@@ -42,6 +42,27 @@ def test_a_write_is_one_statement(db_cache):
     assert db_cache.get("counter") == [1, 2]
 
 
+def test_writing_many_values_is_one_statement(db_cache):
+    db_cache.set("first", [1], 60)
+
+    with CaptureQueriesContext(connection) as queries:
+        failed = db_cache.set_many({"first": [1, 2], "second": [3]}, 60)
+
+    assert failed == []
+    assert len(queries) == 1
+    assert db_cache.get_many(["first", "second"]) == {"first": [1, 2], "second": [3]}
+
+
+def test_a_failed_write_of_many_values_names_every_key(db_cache):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(TABLE)}")
+
+    failed = db_cache.set_many({"first": [1], "second": [2]}, 60)
+
+    assert sorted(failed) == ["first", "second"]
+    call_command("createcachetable", verbosity=0)
+
+
 def test_a_write_replaces_the_value(db_cache):
     db_cache.set("counter", [1], 60)
     db_cache.set("counter", [1, 2], 60)

@@ -1,6 +1,9 @@
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.conftest import PASSWORD, make_user
 
@@ -148,6 +151,52 @@ def test_mail_endpoints_limit_each_account_across_client_addresses(
 
     assert response.status_code == 429
 {%- endif %}
+
+
+@throttling(login="3/min", login_account="1/min")
+def test_a_throttled_request_costs_no_account_allowance(client, user):
+    for number in range(3):
+        log_in(client, f"user{number}@example.com")
+    assert log_in(client, user.email).status_code == 429
+
+    response = log_in(client, user.email, PASSWORD, REMOTE_ADDR="10.0.0.9")
+
+    assert response.status_code == 200
+
+
+@throttling(login="3/min")
+def test_the_limit_counts_requests_in_a_sliding_window(client, time_machine):
+    time_machine.move_to("2026-01-01 12:00:00", tick=False)
+    log_in(client, "user0@example.com")
+    time_machine.shift(40)
+    log_in(client, "user1@example.com")
+    log_in(client, "user2@example.com")
+
+    assert log_in(client, "user3@example.com")["Retry-After"] == "20"
+    time_machine.shift(21)
+    assert log_in(client, "user3@example.com").status_code == 400
+    assert log_in(client, "user4@example.com").status_code == 429
+
+
+def test_each_request_reads_and_writes_its_limits_once(client, user):
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "config.cache.DatabaseCache",
+                "LOCATION": "throttle_cache_table",
+            }
+        }
+    ):
+        call_command("createcachetable", verbosity=0)
+        with CaptureQueriesContext(connection) as queries:
+            log_in(client, user.email)
+
+    cache_statements = [
+        query["sql"] for query in queries if "throttle_cache_table" in query["sql"]
+    ]
+    assert len(cache_statements) == 2
+    assert cache_statements[0].startswith("SELECT")
+    assert cache_statements[1].startswith("INSERT")
 
 
 @throttling(login="3/min")

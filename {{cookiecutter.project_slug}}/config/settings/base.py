@@ -174,10 +174,7 @@ REST_FRAMEWORK = {
     ],
     # With no trusted proxy X-Forwarded-For is ignored, so forging it gains nothing.
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
-    "DEFAULT_THROTTLE_CLASSES": [
-        "accounts.throttling.ClientRateThrottle",
-        "accounts.throttling.AccountRateThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ScopedThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "register": env("THROTTLE_REGISTER", default="20/hour"),
         "login": env("THROTTLE_LOGIN", default="30/min"),
