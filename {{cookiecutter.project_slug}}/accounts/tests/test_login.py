@@ -22,15 +22,15 @@ LOGIN_URL = "/api/v1/accounts/login/"
 PROFILE_URL = "/api/v1/accounts/profile/"
 LOGIN_INVALID = {"detail": "Login or password invalid."}
 {%- if cookiecutter.auth == "session+token" %}
-# Measured: reading the user, creating the new session (a key check and an
-# insert in a savepoint), recording last_login, sweeping expired tokens,
-# storing the new token, and saving the session's data in a savepoint.
-LOGIN_QUERIES = 11
+# Measured: reading the user, creating the new session (an insert in a
+# savepoint), recording last_login, sweeping expired tokens, storing the new
+# token, and saving the session's data in a savepoint.
+LOGIN_QUERIES = 10
 {%- elif cookiecutter.auth == "session" %}
-# Measured: reading the user, creating the new session (a key check and an
-# insert in a savepoint), recording last_login, and saving the session's data
-# in a savepoint.
-LOGIN_QUERIES = 9
+# Measured: reading the user, creating the new session (an insert in a
+# savepoint), recording last_login, and saving the session's data in a
+# savepoint.
+LOGIN_QUERIES = 8
 {%- else %}
 # Measured: reading the user, recording last_login, sweeping expired tokens
 # and storing the new token.

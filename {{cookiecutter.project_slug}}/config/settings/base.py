@@ -86,6 +86,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# Django's database sessions, less a query at each login (config.sessions).
+SESSION_ENGINE = "config.sessions"
+
 # Users and passwords
 
 AUTH_USER_MODEL = "accounts.User"

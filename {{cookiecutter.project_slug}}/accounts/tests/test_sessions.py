@@ -1,0 +1,36 @@
+"""The session store of the settings (config.sessions.SessionStore)."""
+
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config import sessions
+
+
+def test_a_new_session_is_saved_with_one_insert(db):
+    store = sessions.SessionStore()
+    store["answer"] = 42
+
+    with CaptureQueriesContext(connection) as queries:
+        store.create()
+
+    statements = [query["sql"] for query in queries if "django_session" in query["sql"]]
+    assert len(statements) == 1
+    assert statements[0].startswith("INSERT")
+    assert sessions.SessionStore(store.session_key)["answer"] == 42
+
+
+def test_a_key_already_taken_is_drawn_again(db, monkeypatch):
+    taken = sessions.SessionStore()
+    taken["owner"] = "first"
+    taken.create()
+    keys = iter([taken.session_key, "k" * 32])
+    monkeypatch.setattr(sessions, "get_random_string", lambda *args: next(keys))
+
+    store = sessions.SessionStore()
+    store["owner"] = "second"
+    store.create()
+
+    assert store.session_key == "k" * 32
+    assert sessions.SessionStore(taken.session_key)["owner"] == "first"
+    assert Session.objects.count() == 2
