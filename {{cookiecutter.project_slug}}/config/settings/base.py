@@ -44,7 +44,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,6 +118,14 @@ SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# LocaleMiddleware picks each request's language from its Accept-Language
+# header; with one language there is nothing to pick, and it would cost every
+# request a few percent of its time, so it is added once there are more.
+if len(LANGUAGES) > 1:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        "django.middleware.locale.LocaleMiddleware",
+    )
 TIME_ZONE = env("TIME_ZONE", default="{{ cookiecutter.timezone }}")
 USE_I18N = True
 USE_TZ = True
