@@ -1,4 +1,4 @@
-"""Database sessions that start without a query to check the new key is free."""
+"""Database sessions that cost one write to start, at login, not three."""
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
@@ -6,12 +6,14 @@ from django.utils.crypto import get_random_string
 
 
 class SessionStore(db.SessionStore):
-    """Django's database sessions, less one query each time a session starts.
+    """Django's database sessions, started with a single insert.
 
-    Django looks a new random key up before inserting the session under it.
-    The insert is refused all the same if the key is taken, and Django then
-    draws another key (SessionBase.create), so the lookup only costs a query,
-    at every login.
+    At login Django draws a new key, looks it up to see that it is free,
+    inserts the session under it, and at the end of the request updates the
+    row with the signed-in user. Here the key is drawn when the session is
+    saved at the end of the request, and the row inserted once with its data.
+    The insert is refused if the key is taken, and another key is drawn
+    (SessionBase.create), so the lookup is not needed either.
     """
 
     def _get_new_session_key(self):
@@ -19,3 +21,22 @@ class SessionStore(db.SessionStore):
 
     async def _aget_new_session_key(self):
         return self._get_new_session_key()
+
+    def cycle_key(self):
+        """Keep the data for a key drawn when it is saved; forget the old key."""
+        data = self._session
+        old_key = self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
+        if old_key:
+            self.delete(old_key)
+
+    async def acycle_key(self):
+        data = await self._aget_session()
+        old_key = self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
+        if old_key:
+            await self.adelete(old_key)

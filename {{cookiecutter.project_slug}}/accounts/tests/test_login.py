@@ -22,15 +22,13 @@ LOGIN_URL = "/api/v1/accounts/login/"
 PROFILE_URL = "/api/v1/accounts/profile/"
 LOGIN_INVALID = {"detail": "Login or password invalid."}
 {%- if cookiecutter.auth == "session+token" %}
-# Measured: reading the user, creating the new session (an insert in a
-# savepoint), recording last_login, sweeping expired tokens, storing the new
-# token, and saving the session's data in a savepoint.
-LOGIN_QUERIES = 10
+# Measured: reading the user, recording last_login, sweeping expired tokens,
+# storing the new token, and inserting the new session in a savepoint.
+LOGIN_QUERIES = 7
 {%- elif cookiecutter.auth == "session" %}
-# Measured: reading the user, creating the new session (an insert in a
-# savepoint), recording last_login, and saving the session's data in a
-# savepoint.
-LOGIN_QUERIES = 8
+# Measured: reading the user, recording last_login, and inserting the new
+# session in a savepoint.
+LOGIN_QUERIES = 5
 {%- else %}
 # Measured: reading the user, recording last_login, sweeping expired tokens
 # and storing the new token.

@@ -34,3 +34,23 @@ def test_a_key_already_taken_is_drawn_again(db, monkeypatch):
     assert store.session_key == "k" * 32
     assert sessions.SessionStore(taken.session_key)["owner"] == "first"
     assert Session.objects.count() == 2
+
+
+def test_a_new_key_keeps_the_data_and_is_stored_once_at_save(db):
+    store = sessions.SessionStore()
+    store["cart"] = [1, 2]
+    store.create()
+    old_key = store.session_key
+
+    store.cycle_key()
+    store["user"] = "ann"
+    with CaptureQueriesContext(connection) as queries:
+        store.save()
+
+    writes = [query["sql"] for query in queries if "django_session" in query["sql"]]
+    assert len(writes) == 1
+    assert writes[0].startswith("INSERT")
+    assert store.session_key not in (None, old_key)
+    assert not store.exists(old_key)
+    saved = sessions.SessionStore(store.session_key)
+    assert (saved["cart"], saved["user"]) == ([1, 2], "ann")
