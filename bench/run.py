@@ -624,6 +624,10 @@ class Server:
     def __enter__(self):
         self.log_file = open(self.log_path, "a")  # noqa: SIM115
         gunicorn = self.project.python.parent / "gunicorn"
+        # gunicorn's control socket goes in $XDG_RUNTIME_DIR, else one path
+        # in the home folder that every gunicorn of the user would share.
+        runtime = self.log_path.with_suffix(".run")
+        runtime.mkdir(mode=0o700, exist_ok=True)
         self.master = subprocess.Popen(
             [
                 str(gunicorn),
@@ -636,7 +640,7 @@ class Server:
                 f"{self.project.wsgi}:application",
             ],
             cwd=self.project.folder,
-            env=self.project.environment(),
+            env={**self.project.environment(), "XDG_RUNTIME_DIR": str(runtime)},
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -942,7 +946,20 @@ def combine(rounds, project, scenario):
             if count:
                 failures[f"{kind} errors"] = failures.get(f"{kind} errors", 0) + count
     if not succeeded:
-        raise RuntimeError(f"{project.name} {scenario}: no request succeeded")
+        # A hash slower than the run (PBKDF2 on a slow machine, a short
+        # --seconds): no figures, and the report says why.
+        log(f"{project.name} {scenario}: no request finished; raise --seconds")
+        failures["no request finished in the run"] = 1
+        return {
+            "rps": 0.0,
+            "rps_rounds": [0.0 for _ in rounds],
+            "p50": None,
+            "p99": None,
+            "requests": 0,
+            "failures": failures,
+            "cpu_ms_parts": {},
+            "cpu_ms": None,
+        }
     seconds = sum(data["duration_us"] for data in rounds) / 1e6
     cpu_ms_parts = {
         part: sum(data["cpu_seconds"][part] for data in rounds) * 1000 / succeeded
@@ -1058,8 +1075,9 @@ def benchmark(projects, floor, args, workdir, gunicorn_config):
                 log(
                     f"{project.name}: {figures['rps']:.1f}/s (rounds:"
                     f" {', '.join(f'{r:.1f}' for r in figures['rps_rounds'])}),"
-                    f" p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms,"
-                    f" CPU {figures['cpu_ms']:.2f} ms/request"
+                    f" p50 {number(figures['p50'])} ms, p99"
+                    f" {number(figures['p99'])} ms, CPU"
+                    f" {number(figures['cpu_ms'], 2)} ms/request"
                     f" {figures['cpu_ms_parts']}, failures {figures['failures']}"
                 )
         for name, server in servers.items():
@@ -1074,12 +1092,14 @@ def benchmark(projects, floor, args, workdir, gunicorn_config):
 
 
 def ratio(ours, baseline):
-    if not baseline:
+    if not baseline or ours is None:
         return "n/a"
     return f"{ours / baseline:.2f}×"
 
 
 def number(value, digits=1):
+    if value is None:
+        return "n/a"
     if value >= 100:
         return f"{value:,.0f}"
     return f"{value:.{digits}f}"
@@ -1107,8 +1127,8 @@ def report(results, args, sink, cache_url):
             oh, bh = ours["hasher"][kind], base["hasher"][kind]
             row(f"{label}: one hash ({kind}_password) ms", oh, bh)
             # Each worker serves one request at a time: its time per request.
-            o_time = args.workers * 1000 / o["rps"]
-            b_time = args.workers * 1000 / b["rps"]
+            o_time = args.workers * 1000 / o["rps"] if o["rps"] else None
+            b_time = args.workers * 1000 / b["rps"] if b["rps"] else None
             row(f"{label}: worker ms/request", o_time, b_time)
             # Measured within one request, outside the timed run: the hasher's
             # share is timed as it runs, so the rest is the framework's.
@@ -1140,7 +1160,8 @@ def report(results, args, sink, cache_url):
     print()
     notes = [
         f"Each endpoint: {args.warmup:g} s of warm-up per project, then"
-        f" {args.rounds} rounds of {args.seconds:g} s per project, alternating"
+        f" {args.rounds} round{'s' if args.rounds > 1 else ''} of {args.seconds:g} s"
+        " per project, alternating"
         " which project goes first; requests/s and CPU are totals over the"
         " rounds, p50 and p99 the medians of the rounds' own. wrk with"
         f" {args.connections} connections, gunicorn {args.workers} sync workers.",
@@ -1183,7 +1204,7 @@ def report(results, args, sink, cache_url):
         f"after {args.smtp_delay:g} ms.",
     ]
     floor = results.get("floor", {}).get("profile")
-    if floor:
+    if floor and floor["rps"] and ours["profile"]["rps"]:
         notes.append(
             "Floor: a REST framework view with no database, authentication or"
             " middleware, answering the profile/ path, served and driven the"
@@ -1301,18 +1322,34 @@ def database_url(admin_url, name):
     return f"postgres://{user}{password}@{host}:{port}/{name}"
 
 
-def terminate(*_):
+def terminate(signum, _frame):
     """Unwind through every finally below, once: a second signal (uv run
     forwards the one it gets) must not interrupt the cleanup."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    sys.exit(143)
+    sys.exit(128 + signum)
+
+
+@contextlib.contextmanager
+def stdout_to_stderr():
+    """Send what child processes print (the template's hook) to stderr, so
+    that stdout carries only the table."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def main():
     args = parse_args()
     # Ctrl-C or a TERM signal unwinds through every finally below.
     signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, terminate)
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     suffix = uuid.uuid4().hex[:8]
     names = {"ours": f"bench_ours_{suffix}", "baseline": f"bench_base_{suffix}"}
@@ -1328,14 +1365,15 @@ def main():
                 created.append(name)
 
         log("rendering and installing the generated project")
-        folder = Path(
-            cookiecutter(
-                str(TEMPLATE),
-                no_input=True,
-                output_dir=str(workdir / "ours"),
-                extra_context={"project_slug": "benchproject"},
+        with stdout_to_stderr():
+            folder = Path(
+                cookiecutter(
+                    str(TEMPLATE),
+                    no_input=True,
+                    output_dir=str(workdir / "ours"),
+                    extra_context={"project_slug": "benchproject"},
+                )
             )
-        )
         ours = Ours(
             folder, database_url(args.database_url, names["ours"]), controller.port
         )
