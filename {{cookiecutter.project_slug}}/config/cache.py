@@ -22,7 +22,7 @@ class DatabaseCache(DjangoDatabaseCache):
     deletes a third of them, live throttle counters included, so that anyone
     who fills the table resets every limit. Here a write of any number of
     values is one statement, and only expired rows are ever deleted: by one
-    statement every ``sweep_every`` writes of a process.
+    statement every ``sweep_every`` writes of a process, not by reads.
     """
 
     sweep_every = 1000
@@ -30,6 +30,38 @@ class DatabaseCache(DjangoDatabaseCache):
     def __init__(self, table, params):
         super().__init__(table, params)
         self._writes = 0
+
+    def get_many(self, keys, version=None):
+        """Read the live values with one statement; expired rows stay for the sweep.
+
+        Django's backend deletes the expired rows it reads, in the same
+        request, with one statement for all of them; against a concurrent
+        write of the same rows in another order that can deadlock.
+        """
+        if not keys or not self._upserts():
+            return super().get_many(keys, version)
+        key_map = {
+            self.make_and_validate_key(key, version=version): key for key in keys
+        }
+        connection = connections[router.db_for_read(self.cache_model_class)]
+        table = connection.ops.quote_name(self._table)
+        # Expiry times are whole seconds; live means later than this second,
+        # as in Django's has_key().
+        now = timezone.now().replace(microsecond=0)
+        placeholders = ", ".join(["%s"] * len(key_map))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT cache_key, value FROM {table}"
+                f" WHERE cache_key IN ({placeholders}) AND expires > %s",
+                [*key_map, connection.ops.adapt_datetimefield_value(now)],
+            )
+            rows = cursor.fetchall()
+        return {
+            key_map[key]: pickle.loads(
+                base64.b64decode(connection.ops.process_clob(value).encode())
+            )
+            for key, value in rows
+        }
 
     def _base_set(self, mode, key, value, timeout=DEFAULT_TIMEOUT):
         if mode != "set" or not self._upserts():
@@ -61,7 +93,9 @@ class DatabaseCache(DjangoDatabaseCache):
             expires.replace(microsecond=0)
         )
         params = []
-        for key, value in values.items():
+        # In key order, so that two writes of the same rows lock them in the
+        # same order and one waits for the other rather than deadlocking.
+        for key, value in sorted(values.items()):
             pickled = pickle.dumps(value, self.pickle_protocol)
             params += [key, base64.b64encode(pickled).decode("latin1"), expires]
         table = connection.ops.quote_name(self._table)
@@ -83,12 +117,21 @@ class DatabaseCache(DjangoDatabaseCache):
                 )
                 self._writes += 1
                 if self._writes % self.sweep_every == 0:
-                    now = timezone.now().replace(microsecond=0)
-                    cursor.execute(
-                        f"DELETE FROM {table} WHERE expires < %s",
-                        [connection.ops.adapt_datetimefield_value(now)],
-                    )
+                    self._sweep(connection, cursor, table)
         except DatabaseError:
             # As in Django's backend: a cache write may fail without an error.
             return False
         return True
+
+    @staticmethod
+    def _sweep(connection, cursor, table):
+        """Delete expired rows, skipping any a concurrent write holds."""
+        now = timezone.now().replace(microsecond=0)
+        expired = f"SELECT cache_key FROM {table} WHERE expires < %s"
+        if connection.vendor == "postgresql":
+            # Never waiting for a row lock, the sweep cannot be part of a deadlock.
+            expired += " FOR UPDATE SKIP LOCKED"
+        cursor.execute(
+            f"DELETE FROM {table} WHERE cache_key IN ({expired})",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )

@@ -1,13 +1,18 @@
 """The database cache of the production settings (config.cache.DatabaseCache)."""
 
+import threading
+
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 TABLE = "test_cache_table"
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks are PostgreSQL's"
+)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "db": {
@@ -111,3 +116,64 @@ def test_a_failed_write_leaves_the_callers_transaction_usable(db_cache):
             cursor.execute("SELECT 1")
             assert cursor.fetchone() == (1,)
         transaction.set_rollback(True)
+
+
+def test_a_read_leaves_expired_rows_for_the_sweep(db_cache):
+    db_cache.set("old", [1], 0)
+    db_cache.set("live", [2], 60)
+
+    with CaptureQueriesContext(connection) as queries:
+        values = db_cache.get_many(["old", "live"])
+
+    assert values == {"live": [2]}
+    assert len(queries) == 1
+    assert keys_in_table() == {"old", "live"}
+
+
+@postgresql_only
+def test_the_sweep_skips_rows_another_write_holds(db_cache):
+    db_cache.set("old-held", [1], 0)
+    db_cache.set("old-free", [1], 0)
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        table = connection.ops.quote_name(TABLE)
+        other.execute(
+            f"SELECT 1 FROM {table} WHERE cache_key LIKE %s FOR UPDATE",
+            ["%old-held"],
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        db_cache.sweep_every = 1
+
+        assert db_cache.set("new", [1], 60) is not False
+    finally:
+        other.rollback()
+        other.close()
+
+    assert keys_in_table() == {"old-held", "new"}
+
+
+@postgresql_only
+def test_simultaneous_writes_of_the_same_keys_never_fail(db_cache):
+    failures = []
+    barrier = threading.Barrier(2)
+
+    def write(order):
+        try:
+            barrier.wait()
+            for number in range(300):
+                failures.extend(db_cache.set_many({key: [number] for key in order}, 60))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=write, args=(order,))
+        for order in (["a", "b", "c"], ["c", "b", "a"])
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert keys_in_table() == {"a", "b", "c"}
