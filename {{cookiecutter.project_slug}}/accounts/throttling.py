@@ -77,9 +77,12 @@ class ScopedThrottle(SimpleRateThrottle):
         if not scope:
             return None
         if request.user and request.user.is_authenticated:
-            ident = request.user.pk
+            ident = f"user-{request.user.pk}"
         else:
-            ident = self.get_ident(request)
+            # Hashed: a forwarded address is whatever the client sent, and a
+            # key too long for the cache table would fail the write.
+            address = self.get_ident(request) or ""
+            ident = hashlib.sha256(address.encode(errors="replace")).hexdigest()
         return self.limit(scope, ident)
 
     def account_limit(self, request, view):
@@ -90,8 +93,10 @@ class ScopedThrottle(SimpleRateThrottle):
         value = data.get(view.account_field) if hasattr(data, "get") else None
         if not isinstance(value, str) or not value.strip():
             return None
-        # Every spelling of one address (case, compatibility forms) is one account.
-        account = normalize_email(value).casefold()
+        # Every spelling of one address (case, compatibility forms) is one
+        # account. Upper-cased first, as PostgreSQL compares emails: a
+        # dotless i (U+0131) matches "i" there, and casefold() keeps them apart.
+        account = normalize_email(value).upper().casefold()
         ident = hashlib.sha256(account.encode(errors="replace")).hexdigest()
         return self.limit(scope, ident)
 

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/accounts/"
 LOGIN_URL = f"{API}login/"
 WRONG_PASSWORD = "not the Passphrase 0"
+CACHE_TABLE = "throttle_cache_table"
 
 # A body for each endpoint anyone may call.
 PUBLIC_REQUESTS = {
@@ -115,6 +116,29 @@ def test_account_limit_counts_every_spelling_of_an_email_as_one(client, user):
 
 
 @throttling(login_account="3/min")
+def test_account_limit_counts_a_dotless_i_as_the_i_it_matches(client, db):
+    make_user("kim@example.com")
+    for _ in range(3):
+        log_in(client, "kim@example.com")
+
+    response = log_in(client, "k\u0131m@example.com", PASSWORD)
+
+    assert response.status_code == 429
+
+
+@throttling(trusted_proxies=1, login="3/min")
+def test_a_forwarded_address_of_any_length_is_counted(client, database_cache):
+    # The address is the client's to choose; its key must still fit the table.
+    long_address = "A" * 300
+    for number in range(3):
+        log_in(client, f"user{number}@example.com", HTTP_X_FORWARDED_FOR=long_address)
+
+    response = log_in(client, "user3@example.com", HTTP_X_FORWARDED_FOR=long_address)
+
+    assert response.status_code == 429
+
+
+@throttling(login_account="3/min")
 def test_account_limit_leaves_other_accounts_alone(client, user):
     other = make_user("bob@example.com")
     for _ in range(3):
@@ -178,21 +202,21 @@ def test_the_limit_counts_requests_in_a_sliding_window(client, time_machine):
     assert log_in(client, "user4@example.com").status_code == 429
 
 
-def test_each_request_reads_and_writes_its_limits_once(client, user):
-    with override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "config.cache.DatabaseCache",
-                "LOCATION": "throttle_cache_table",
-            }
-        }
-    ):
+@pytest.fixture
+def database_cache(db):
+    """Throttle counters in the production settings' database cache."""
+    backend = {"BACKEND": "config.cache.DatabaseCache", "LOCATION": CACHE_TABLE}
+    with override_settings(CACHES={"default": backend}):
         call_command("createcachetable", verbosity=0)
-        with CaptureQueriesContext(connection) as queries:
-            log_in(client, user.email)
+        yield
+
+
+def test_each_request_reads_and_writes_its_limits_once(client, user, database_cache):
+    with CaptureQueriesContext(connection) as queries:
+        log_in(client, user.email)
 
     cache_statements = [
-        query["sql"] for query in queries if "throttle_cache_table" in query["sql"]
+        query["sql"] for query in queries if CACHE_TABLE in query["sql"]
     ]
     assert len(cache_statements) == 2
     assert cache_statements[0].startswith("SELECT")
