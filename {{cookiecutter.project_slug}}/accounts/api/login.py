@@ -56,7 +56,10 @@ class LoginView(APIView):
 
         body = {"detail": _("Login successful")}
 {%- if cookiecutter.auth != "token" %}
-        # Rotates the session key, so a key planted before login is useless.
+        # A new session key at every login, so a key planted or seen before
+        # is useless; Django's login() keeps the key when the session already
+        # belongs to this user.
+        request.session.cycle_key()
         login(request, user)
 {%- else %}
         user_logged_in.send(sender=type(user), request=request, user=user)

@@ -176,6 +176,32 @@ def test_login_rotates_the_session_key(client, user):
 
     assert client.cookies[settings.SESSION_COOKIE_NAME].value != planted.session_key
     assert not SessionStore().exists(planted.session_key)
+
+
+def test_login_again_as_the_same_user_rotates_the_session_key(client, user):
+    sign_in(client)
+    first = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    sign_in(client)
+
+    second = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert second != first
+    assert not SessionStore().exists(first)
+    assert client.get(PROFILE_URL).status_code == 200
+
+
+@pytest.mark.parametrize("cookie", ["\x00abcdefghij", "a" * 41, "key with spaces"])
+def test_login_with_a_malformed_session_cookie_starts_a_new_session(
+    client, user, cookie
+):
+    response = client.post(
+        LOGIN_URL,
+        {"login": user.email, "password": PASSWORD},
+        headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"},
+    )
+
+    assert response.status_code == 200
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value != cookie
 {%- else %}
 
 

@@ -1,5 +1,6 @@
 """The session store of the settings (config.sessions.SessionStore)."""
 
+import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -54,3 +55,14 @@ def test_a_new_key_keeps_the_data_and_is_stored_once_at_save(db):
     assert not store.exists(old_key)
     saved = sessions.SessionStore(store.session_key)
     assert (saved["cart"], saved["user"]) == ([1, 2], "ann")
+
+
+@pytest.mark.parametrize("key", ["\x00" * 32, "a" * 41, "UPPERCASE-KEY-NOT-DRAWN-HERE"])
+def test_a_key_this_store_never_draws_names_no_session(db, key):
+    store = sessions.SessionStore(key)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert store.get("_auth_user_id") is None
+
+    assert store.session_key is None
+    assert not [query for query in queries if "django_session" in query["sql"]]
