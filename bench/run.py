@@ -395,12 +395,9 @@ class Baseline(Project):
 
     def install(self, pins):
         self.secret_key = secrets.token_urlsafe(50)
-        package = self.folder / "baseline"
-        package.mkdir(parents=True)
-        (package / "__init__.py").write_text("")
-        (package / "settings.py").write_text(BASELINE_SETTINGS)
-        (package / "urls.py").write_text(BASELINE_URLS)
-        (package / "wsgi.py").write_text(BASELINE_WSGI)
+        write_package(
+            self.folder / "baseline", BASELINE_SETTINGS, BASELINE_URLS, BASELINE_WSGI
+        )
         (self.folder / "manage.py").write_text(BASELINE_MANAGE)
         env = clean_environment()
         check(
@@ -492,12 +489,16 @@ class Floor(Project):
         )
 
     def install(self):
-        package = self.folder / "floor"
-        package.mkdir(parents=True)
-        (package / "__init__.py").write_text("")
-        (package / "settings.py").write_text(FLOOR_SETTINGS)
-        (package / "urls.py").write_text(FLOOR_URLS)
-        (package / "wsgi.py").write_text(FLOOR_WSGI)
+        write_package(self.folder / "floor", FLOOR_SETTINGS, FLOOR_URLS, FLOOR_WSGI)
+
+
+def write_package(package, settings, urls, wsgi):
+    """Write a Django project package: its settings, URLconf and WSGI module."""
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text(settings)
+    (package / "urls.py").write_text(urls)
+    (package / "wsgi.py").write_text(wsgi)
 
 
 def installed_versions(python, names):
