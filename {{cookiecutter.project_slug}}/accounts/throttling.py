@@ -79,10 +79,7 @@ class ScopedThrottle(SimpleRateThrottle):
         if request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
-            # Hashed: a forwarded address is whatever the client sent, and a
-            # key too long for the cache table would fail the write.
-            address = self.get_ident(request) or ""
-            ident = hashlib.sha256(address.encode(errors="replace")).hexdigest()
+            ident = self.get_ident(request) or ""
         return self.limit(scope, ident)
 
     def account_limit(self, request, view):
@@ -96,9 +93,7 @@ class ScopedThrottle(SimpleRateThrottle):
         # Every spelling of one address (case, compatibility forms) is one
         # account. Upper-cased first, as PostgreSQL compares emails: a
         # dotless i (U+0131) matches "i" there, and casefold() keeps them apart.
-        account = normalize_email(value).upper().casefold()
-        ident = hashlib.sha256(account.encode(errors="replace")).hexdigest()
-        return self.limit(scope, ident)
+        return self.limit(scope, normalize_email(value).upper().casefold())
 
     def limit(self, scope, ident):
         # Looked up on each request: the REST framework copies the rates into
@@ -113,5 +108,8 @@ class ScopedThrottle(SimpleRateThrottle):
         num_requests, duration = self.parse_rate(rate)
         if num_requests is None:
             return None
-        key = self.cache_format % {"scope": scope, "ident": ident}
+        # Hashed: a forwarded address or an account name is whatever the
+        # client sent, and a key too long for the cache table would fail.
+        digest = hashlib.sha256(ident.encode(errors="replace")).hexdigest()
+        key = self.cache_format % {"scope": scope, "ident": digest}
         return Limit(key, num_requests, duration)
